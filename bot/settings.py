@@ -1,0 +1,74 @@
+"""Every setting, declared once: name, default, help. Read from the environment and `.env`.
+
+`.env.example` documents each one (a test checks that it lists them all).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("KNOWLEDGE_DIR", "", "Folder of the knowledge base (reports.toml, programs/, "
+            "sources/). Empty: the knowledge/ folder shipped with the bot."),
+    Setting("DATA_DIR", "", "Folder for the compiled knowledge database and the bot's own "
+            "records. Empty: var/ beside the knowledge folder."),
+    Setting("SLACK_BOT_TOKEN", "", "Bot token (xoxb-...) from the Slack app's OAuth page."),
+    Setting("SLACK_SIGNING_SECRET", "", "Signing secret from the Slack app's Basic "
+            "Information page; checks that HTTP requests come from Slack."),
+    Setting("SLACK_APP_TOKEN", "", "App-level token (xapp-...) with connections:write. "
+            "When set, `jobbot serve` uses Socket Mode (no public URL needed)."),
+    Setting("SLACK_API_URL", "", "Base URL of the Slack Web API, e.g. "
+            "http://127.0.0.1:8888/api/ for tests. Empty: Slack's own."),
+    Setting("SLASH_COMMAND", "/jobs", "Name of the slash command the app answers."),
+    Setting("ADMIN_USER_IDS", "", "Comma-separated Slack user IDs of admins (reload, reports)."),
+    Setting("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+)
+
+
+def _dotenv() -> None:
+    try:
+        from dotenv import load_dotenv
+    except ImportError:  # settings still work from the plain environment
+        return
+    load_dotenv(Path.cwd() / ".env", override=False)
+
+
+_loaded = False
+
+
+def get(name: str) -> str:
+    """The value of a declared setting (environment first, then .env, then default)."""
+    global _loaded
+    if not _loaded:
+        _dotenv()
+        _loaded = True
+    for setting in SETTINGS:
+        if setting.name == name:
+            return os.environ.get(name, setting.default).strip()
+    raise KeyError(f"undeclared setting {name}")
+
+
+def knowledge_dir() -> Path:
+    value = get("KNOWLEDGE_DIR")
+    return Path(value).expanduser() if value else _REPO / "knowledge"
+
+
+def data_dir() -> Path:
+    value = get("DATA_DIR")
+    return Path(value).expanduser() if value else knowledge_dir().parent / "var"
+
+
+def id_list(name: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in get(name).split(",") if v.strip())
