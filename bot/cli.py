@@ -84,6 +84,79 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def _engine(args: argparse.Namespace):
+    """The engine on the compiled knowledge base, or None after printing why not."""
+    from bot import settings
+    from bot.core.store import KnowledgeStore
+
+    root = Path(args.knowledge or settings.knowledge_dir())
+    store = KnowledgeStore(root, settings.data_dir())
+    result = store.load()
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        if result.engine is None:
+            print("지식베이스 검사에 실패했고, 이전에 빌드한 데이터베이스도 없습니다.",
+                  file=sys.stderr)
+            return None
+        print("경고: 지식베이스 파일에 오류가 있어 이전에 빌드한 데이터베이스로 답합니다.",
+              file=sys.stderr)
+    return result.engine
+
+
+def _render(answer, as_json: bool) -> str:
+    import json
+
+    if as_json:
+        return json.dumps(answer.to_dict(), ensure_ascii=False)
+    return answer.text
+
+
+def _ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    if args.question == ["-"]:
+        # One question per line, one answer per line, each on its own (no context).
+        for line in sys.stdin.buffer:
+            question = line.decode("utf-8", errors="replace").rstrip("\r\n")
+            print(_render(engine.answer(question), args.json), flush=True)
+        return 0
+    question = " ".join(args.question)
+    print(_render(engine.answer(question), args.json))
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.messages import KO
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(KO["chat_intro"])
+    context = None
+    while True:
+        try:
+            line = input("> " if interactive else "")
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            print()
+            break
+        if line.strip() in ("종료", "quit", "exit", "/quit"):
+            break
+        if not line.strip():
+            continue
+        answer = engine.answer(line, context=context)
+        context = answer.context or context
+        print(answer.text if not args.json else _render(answer, True))
+        if interactive:
+            print()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobbot", description="금천구 일자리창출과 JobBot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +171,17 @@ def build_parser() -> argparse.ArgumentParser:
         command = kb_sub.add_parser(name, help=text)
         command.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
         command.set_defaults(func=func)
+
+    ask = sub.add_parser("ask", help="질문 하나에 답하기")
+    ask.add_argument("question", nargs="+", help="질문 (또는 - : 표준입력에서 한 줄에 하나씩)")
+    ask.add_argument("--json", action="store_true", help="JSON으로 출력")
+    ask.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
+    ask.set_defaults(func=_ask)
+
+    chat = sub.add_parser("chat", help="콘솔에서 대화하기 (Slack 없이)")
+    chat.add_argument("--json", action="store_true", help="답을 JSON으로 출력")
+    chat.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
+    chat.set_defaults(func=_chat)
     return parser
 
 

@@ -50,4 +50,5 @@ def hangul_ratio(text: str) -> float:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return 0.0
-    return sum(1 for c in letters if is_hangul(c) or 0x3131 <= ord(c) <= 0x318E) / len(letters)
+    return sum(1 for c in letters if is_hangul(c) or 0x3131 <= ord(c) <= 0x318E
+               or 0x1100 <= ord(c) <= 0x11FF) / len(letters)

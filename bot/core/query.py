@@ -1,0 +1,171 @@
+"""Query understanding: slots (year, half, quarter, funding source, group) and intent.
+
+Works on normalised text (see text.normalize). Program matching is in matcher.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from .text import hangul_ratio, normalize
+
+INTENTS = ("budget", "schedule", "eligibility", "participants", "results", "place", "team",
+           "overview")
+
+# (keyword, weight). Question words weigh more than topic nouns. Keywords are matched
+# against the question without spaces, English ones against words.
+_INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
+    "budget": [("예산", 3), ("사업비", 3), ("국비", 3), ("시비", 3), ("구비", 3),
+               ("매칭", 3), ("자본금", 3), ("출자금", 3), ("보조금", 3), ("총사업비", 3),
+               ("소요예산", 3), ("투자", 2), ("확보액", 3), ("집행액", 3), ("비용", 2),
+               ("얼마", 2), ("억", 1), ("돈", 1), ("재원", 2), ("용역비", 3),
+               ("budget", 3), ("cost", 3), ("funding", 3), ("money", 2), ("spend", 2),
+               ("spending", 2), ("matching", 3)],
+    "schedule": [("언제", 3), ("일정", 3), ("기간", 3), ("운영시간", 4), ("몇시", 3),
+                 ("시간", 2), ("모집", 2), ("선발", 2), ("공고", 2), ("시작", 2), ("종료", 2),
+                 ("끝나", 2), ("마감", 2), ("개최", 2), ("열어", 2), ("여는", 2), ("여나", 2),
+                 ("닫", 1), ("까지해", 2), ("부터", 1), ("스케줄", 3), ("계획", 1),
+                 ("when", 3), ("schedule", 3), ("hours", 3), ("open", 2), ("period", 3),
+                 ("deadline", 3), ("start", 2), ("timeline", 3)],
+    "eligibility": [("대상", 2), ("누가", 3), ("누구", 3), ("나이", 3), ("자격", 3),
+                    ("몇살", 3), ("조건", 2), ("이용할수", 2), ("참여할수", 2), ("신청할수", 2),
+                    ("who", 3), ("eligible", 3), ("eligibility", 3), ("age", 3)],
+    "participants": [("인원", 2), ("몇명", 3), ("참여자", 2), ("참가자", 2), ("사람수", 2),
+                     ("participants", 3), ("people", 2)],
+    "results": [("실적", 2), ("목표", 2), ("달성률", 3), ("달성", 2), ("성과", 2),
+                ("취업자", 2), ("최근", 1), ("최신", 1), ("알선", 2), ("건수", 2),
+                ("이용인원", 3), ("채용", 1), ("면접", 1), ("구직등록", 2), ("구인등록", 2),
+                ("상담", 1), ("몇개", 2), ("규모", 2), ("면적", 2), ("정원", 2), ("현원", 2),
+                ("시급", 3), ("월액", 3), ("생활임금액", 3),
+                ("results", 3), ("result", 3), ("target", 3), ("achievement", 3),
+                ("rate", 2), ("latest", 1), ("performance", 3), ("how many", 2)],
+    "place": [("어디", 3), ("장소", 3), ("위치", 3), ("주소", 3), ("소재지", 3), ("사업장", 2),
+              ("where", 3), ("location", 3), ("address", 3)],
+    "team": [("담당", 3), ("팀", 2), ("부서", 2), ("담당자", 3), ("연락처", 3), ("문의", 2),
+             ("누구한테", 3), ("team", 3), ("contact", 3), ("charge", 2)],
+    "overview": [("뭐야", 2), ("무엇", 2), ("뭐하는", 3), ("내용", 2), ("소개", 3),
+                 ("설명", 2), ("목적", 3), ("뭔데", 2), ("what is", 2), ("about", 2),
+                 ("purpose", 3), ("overview", 3)],
+}
+# Tie-break: the more specific reading first.
+_PRIORITY = ("budget", "schedule", "place", "team", "participants", "results", "eligibility",
+             "overview")
+
+_SOURCES = {"국비": "national", "시비": "city", "구비": "district",
+            "national": "national", "city": "city", "district": "district"}
+_GROUPS = {"청년": "청년", "중장년": "중장년", "장년": "중장년", "노년": "노년", "노인": "노년",
+           "어르신": "노년", "취약계층": "취약계층", "취약": "취약계층", "민간": "민간",
+           "youth": "청년", "elderly": "노년", "senior": "노년", "middle-aged": "중장년",
+           "vulnerable": "취약계층", "private": "민간"}
+_STAGES = {"실적": "actual", "집행": "executed", "확보": "secured", "계획": "plan",
+           "소요": "plan", "executed": "executed", "secured": "secured", "spent": "executed"}
+_LATEST = ("최근", "최신", "지금", "현재", "latest", "recent", "current")
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\d)")
+_HALF = re.compile(r"(상반기|하반기|first half|second half|h1|h2)")
+_QUARTER = re.compile(r"(?<!\d)([1-4])\s*(?:분기|사분기)|\bq([1-4])\b|([1-4])(?:st|nd|rd|th) quarter")
+_OTHER_PLACES = (
+    "종로구", "용산구", "성동구", "광진구", "동대문구", "중랑구", "성북구", "강북구", "도봉구",
+    "노원구", "은평구", "서대문구", "마포구", "양천구", "강서구", "구로구", "영등포구", "동작구",
+    "관악구", "서초구", "강남구", "송파구", "강동구", "부산", "대구", "인천", "광주", "대전",
+    "울산", "세종", "경기도", "수원", "성남", "gangnam", "seocho", "busan", "incheon",
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    text: str  # normalised
+    compact: str  # normalised, no spaces
+    lang: str  # "ko" or "en"
+    year: int | None = None
+    years: tuple[int, ...] = ()
+    half: int | None = None
+    quarter: int | None = None
+    source: str | None = None  # national | city | district
+    group: str | None = None
+    stage: str | None = None  # budget stage asked for
+    latest: bool = False
+    intent: str | None = None
+    intent_scores: dict[str, int] = field(default_factory=dict)
+    other_place: str | None = None
+
+    @property
+    def has_slots(self) -> bool:
+        return any(v is not None for v in (self.year, self.half, self.quarter, self.source,
+                                            self.group, self.stage)) or self.latest
+
+    def inherit(self, previous: Query) -> Query:
+        """A follow-up ("그럼 2020년은?", "시비는?") keeps what it does not say anew."""
+        values = {}
+        for name in ("year", "half", "quarter", "source", "group", "stage"):
+            if getattr(self, name) is None and getattr(previous, name) is not None:
+                values[name] = getattr(previous, name)
+        if self.year is not None and self.half is None and self.quarter is None:
+            values.pop("half", None)
+            values.pop("quarter", None)
+        if self.intent is None:
+            values["intent"] = previous.intent
+        if values.get("year") is not None and not self.years:
+            values["years"] = (values["year"],)
+        return replace(self, **values)
+
+
+def _years(text: str) -> list[int]:
+    years = []
+    for full, short_quote, short_nyeon in _YEAR.findall(text):
+        if full:
+            years.append(int(full))
+        elif short_quote or short_nyeon:
+            years.append(2000 + int(short_quote or short_nyeon))
+    return years
+
+
+def detect_intent(text: str, compact: str) -> tuple[str | None, dict[str, int]]:
+    scores: dict[str, int] = {}
+    words = set(text.split())
+    for intent, keywords in _INTENT_WORDS.items():
+        total = 0
+        for word, weight in keywords:
+            if word.isascii():
+                hit = word in words if " " not in word else word in text
+            else:
+                hit = word in compact
+            if hit:
+                total += weight
+        if total:
+            scores[intent] = total
+    if not scores:
+        return None, scores
+    best = max(scores.values())
+    for intent in _PRIORITY:
+        if scores.get(intent) == best:
+            return intent, scores
+    return None, scores
+
+
+def parse(raw: str) -> Query:
+    text = normalize(raw)
+    compact = text.replace(" ", "")
+    years = _years(text)
+    half = None
+    if m := _HALF.search(text):
+        half = 1 if m.group(1) in ("상반기", "first half", "h1") else 2
+    quarter = None
+    if m := _QUARTER.search(text):
+        quarter = int(next(g for g in m.groups() if g))
+    source = next((v for k, v in _SOURCES.items() if (k in compact if not k.isascii()
+                                                      else k in text.split())), None)
+    group = next((v for k, v in _GROUPS.items() if (k in compact if not k.isascii()
+                                                    else k in text.split())), None)
+    stage = next((v for k, v in _STAGES.items() if (k in compact if not k.isascii()
+                                                    else k in text.split())), None)
+    latest = any(word in compact for word in _LATEST)
+    intent, scores = detect_intent(text, compact)
+    other = next((p for p in _OTHER_PLACES if p in compact), None)
+    lang = "en" if compact and hangul_ratio(compact) < 0.5 else "ko"
+    return Query(raw=raw, text=text, compact=compact, lang=lang,
+                 year=years[0] if years else None, years=tuple(years), half=half,
+                 quarter=quarter, source=source, group=group, stage=stage, latest=latest,
+                 intent=intent, intent_scores=scores, other_place=other)

@@ -1,0 +1,132 @@
+"""Everything the bot says to people, in one place. Korean first; English when asked
+in English. Templates use str.format fields."""
+
+from __future__ import annotations
+
+KO = {
+    "empty": "질문이 비어 있습니다. 예: \"공공근로 2021년 예산 얼마야?\"",
+    "too_long": "질문이 너무 깁니다({n}자). {limit}자 이내로 짧게 물어봐 주세요.",
+    "garbage": "질문을 읽을 수 없습니다. 한글이나 영어로 다시 물어봐 주세요.",
+    "no_match": ("금천구 일자리창출과·도시재생과 사업에 대한 질문으로 이해하지 못했습니다. "
+                 "사업 이름과 궁금한 것을 함께 적어 주세요. 예: \"일자리카페 운영시간\", "
+                 "\"공공근로 2021년 예산\", \"최근 일자리 창출 달성률\"."),
+    "no_match_suggest": "혹시 이 사업인가요? {names}",
+    "other_place": ("{place} 자료는 없습니다. 저는 금천구 일자리창출과·도시재생과의 "
+                    "보고서에 있는 내용만 안내합니다."),
+    "clarify": "어느 사업을 말씀하시는지 골라 주세요: {names}",
+    "clarify_intent": ("{program}의 무엇이 궁금하신가요? 예산, 일정, 대상, 실적, 장소, "
+                       "담당 팀 중에서 물어봐 주세요."),
+    "no_data_year": "{program}의 {year}년 {what} 자료는 없습니다. 있는 연도: {years}.",
+    "no_data_period": "{program}의 {period} {what} 자료는 없습니다. 있는 기간: {periods}.",
+    "no_data": "{program}의 {what} 자료는 보고서에 없습니다.{hint}",
+    "no_data_hint": " 이 사업에 대해 있는 자료: {kinds}.",
+    "umbrella_parts": " 이 사업은 {parts}(으)로 이루어져 있으니, 세부 사업 이름으로 물어봐 주세요.",
+    "source": "출처: {report} ({date}) — “{quote}”",
+    "source_more": "외 {n}줄",
+    "earlier": "이전 보고서({report}, {date}) 기준: {text}",
+    "default_year": "(연도를 말씀하지 않아 최근 보고서의 {year}년 기준으로 답합니다)",
+    "latest_year": "({year}년 자료가 없어 있는 가장 최근 연도인 {year2}년 기준입니다)",
+    "approx_eok": "약 {n}억원",
+    "approx_man": "약 {n}만원",
+    "help": ("금천구 일자리창출과 JobBot입니다. 사업 이름과 궁금한 것을 물어보세요.\n"
+             "예: \"공공근로 2021년 예산\", \"일자리카페 몇 시까지 해?\", "
+             "\"새벽쉼터 누가 이용해?\", \"최근 일자리 창출 달성률\", \"일자리센터 담당 팀\"\n"
+             "이어서 \"그럼 2020년은?\", \"시비는?\"처럼 물어도 됩니다."),
+    "chat_intro": "JobBot 콘솔입니다. 질문을 입력하세요 (끝내려면 빈 줄에서 Ctrl-D 또는 '종료').",
+    "intent": {"budget": "예산", "schedule": "일정", "eligibility": "대상",
+               "participants": "인원", "results": "실적", "place": "장소", "team": "담당 팀",
+               "overview": "개요"},
+    "stage": {"plan": "계획", "secured": "확보액", "executed": "집행액", "actual": "실적"},
+    "source_name": {"national": "국비", "city": "시비", "district": "구비"},
+    "field": {"purpose": "목적", "content": "사업내용", "eligibility": "대상", "place": "장소",
+              "hours": "운영시간", "period": "기간", "team": "담당 팀", "contact": "담당자",
+              "staff": "운영인력", "method": "방법", "basis": "근거", "organizer": "주관",
+              "form": "형태", "issue": "문제점", "other": "기타"},
+    "half": {1: "상반기", 2: "하반기"},
+    "quarter": "{q}분기",
+    "year": "{y}년",
+    "budget_line": "{program} {year} 예산({stage}): {amount}",
+    "budget_label_line": "{program} {label}: {amount}",
+    "budget_source_line": "{program} {year} {source}: {amount} (전체 {total} 중)",
+    "split": "국비 {national}, 시비 {city}, 구비 {district}",
+    "ratio": "매칭비율: {ratio}",
+    "metric_target": "목표 {v}",
+    "metric_actual": "실적 {v}",
+    "metric_rate": "달성률 {v}%",
+    "metric_plan": "계획 {v}",
+    "as_of": "{d} 기준",
+    "group": "{g}층",
+    "milestones_head": "{program} 일정:",
+    "info_line": "{program} {field}: {text}",
+    "team_line": "{program} 담당: {text}",
+    "overview_head": "{program} ({department})",
+    "more_facts": "더 물어볼 수 있는 것: {kinds}",
+    "kinds": {"budget": "예산", "metric": "실적·인원", "milestone": "일정", "info": "개요"},
+    "ongoing": "~ 계속",
+}
+
+EN = {
+    **KO,
+    "empty": "The question is empty. Try: \"public works budget 2021\".",
+    "too_long": "The question is too long ({n} characters). Please keep it under {limit}.",
+    "garbage": "I could not read that question. Please ask in Korean or English.",
+    "no_match": ("I could not tell which Geumcheon-gu job-creation or urban-regeneration "
+                 "program you mean. Name the program and what you want to know, e.g. "
+                 "\"job cafe hours\", \"public works budget 2021\"."),
+    "no_match_suggest": "Did you mean: {names}?",
+    "other_place": ("I have no data on {place}. I only answer from the reports of "
+                    "Geumcheon-gu's job-creation and urban-regeneration departments."),
+    "clarify": "Which program do you mean? {names}",
+    "clarify_intent": ("What would you like to know about {program}? Budget, schedule, "
+                       "eligibility, results, place or team."),
+    "no_data_year": "There is no {what} for {program} in {year}. Years available: {years}.",
+    "no_data_period": ("There is no {what} for {program} for {period}. "
+                       "Periods available: {periods}."),
+    "no_data": "The reports give no {what} for {program}.{hint}",
+    "no_data_hint": " What they do give: {kinds}.",
+    "umbrella_parts": " This program consists of {parts}; ask about one of them.",
+    "source": "Source: {report} ({date}) — “{quote}”",
+    "source_more": "+{n} more lines",
+    "earlier": "Earlier report ({report}, {date}): {text}",
+    "default_year": "(no year given: answering for {year}, the latest report's plan year)",
+    "latest_year": "(no data for {year}; showing {year2}, the latest year available)",
+    "approx_eok": "about {n} hundred-million won",
+    "approx_man": "about {n}0 thousand won",
+    "intent": {"budget": "budget", "schedule": "schedule", "eligibility": "eligibility",
+               "participants": "participants", "results": "results", "place": "place",
+               "team": "team", "overview": "overview"},
+    "stage": {"plan": "plan", "secured": "secured", "executed": "executed",
+              "actual": "actual"},
+    "source_name": {"national": "national funds", "city": "city funds",
+                    "district": "district funds"},
+    "field": {"purpose": "purpose", "content": "content", "eligibility": "eligibility",
+              "place": "place", "hours": "hours", "period": "period", "team": "team",
+              "contact": "contact", "staff": "staff", "method": "how to apply",
+              "basis": "legal basis", "organizer": "organizer", "form": "form",
+              "issue": "issues", "other": "other"},
+    "half": {1: "H1", 2: "H2"},
+    "quarter": "Q{q}",
+    "year": "{y}",
+    "budget_line": "{program} budget {year} ({stage}): {amount}",
+    "budget_label_line": "{program} {label}: {amount}",
+    "budget_source_line": "{program} {year} {source}: {amount} (of {total})",
+    "split": "national {national}, city {city}, district {district}",
+    "ratio": "matching ratio: {ratio}",
+    "metric_target": "target {v}",
+    "metric_actual": "actual {v}",
+    "metric_rate": "rate {v}%",
+    "metric_plan": "planned {v}",
+    "as_of": "as of {d}",
+    "group": "{g}",
+    "milestones_head": "{program} schedule:",
+    "info_line": "{program} {field}: {text}",
+    "team_line": "{program} is run by: {text}",
+    "overview_head": "{program} ({department})",
+    "more_facts": "You can also ask about: {kinds}",
+    "kinds": {"budget": "budget", "metric": "results", "milestone": "schedule",
+              "info": "overview"},
+}
+
+
+def texts(lang: str) -> dict:
+    return EN if lang == "en" else KO
