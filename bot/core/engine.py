@@ -81,6 +81,10 @@ class Engine:
         self.matcher = ProgramMatcher(kb)
         self.report_rank = {rid: n for n, rid in enumerate(kb.report_order())}
         self.results_program = self._pick_results_program()
+        self.alias_keys = {p.id: {alias_key(a) for a in (p.name, p.short, *p.aliases)}
+                           for p in kb.programs.values()}
+        self.subject_keys = {p.id: {alias_key(f.get("subject")) for f in p.facts
+                                    if f.get("subject")} for p in kb.programs.values()}
 
     def _pick_results_program(self) -> str | None:
         """The department's own job-creation series answers questions that name no program
@@ -163,9 +167,7 @@ class Engine:
     # ---- per program -------------------------------------------------------------------
 
     def _answer_program(self, program: Program, query: Query, match: Match | None) -> Answer:
-        residual = query.compact
-        if match is not None and match.end > match.start:
-            residual = residual[:match.start] + residual[match.end:]
+        residual = self._residual(program, query.compact, match)
         intent = query.intent
         if intent is None:
             intent = "overview"
@@ -177,6 +179,20 @@ class Engine:
         }
         answer = handler[intent](program, query, residual, intent)
         return _with_context(answer, _Context(program.id, query))
+
+    def _residual(self, program: Program, compact: str, match: Match | None) -> str:
+        """The question without the program's name, so that what remains picks the fact.
+        Aliases that name a part of the program (a fact subject such as 공공업무 대행사업)
+        stay: they say which facts are wanted."""
+        subjects = self.subject_keys.get(program.id, ())
+        if match is not None and match.end > match.start and match.alias not in compact:
+            compact = compact[:match.start] + compact[match.end:]
+        found = [k for k in self.alias_keys.get(program.id, ()) if k in compact]
+        kept = [k for k in found if any(s in k for s in subjects)]
+        for key in sorted(found, key=len, reverse=True):
+            if key not in kept and not any(key in k for k in kept):
+                compact = compact.replace(key, " ")
+        return compact.replace(" ", "")
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -363,11 +379,33 @@ class Engine:
         def rel(f: Fact) -> int:
             return _relevance(residual, f.get("name"), f.get("subject"), f.get("label"))
 
-        best_rel = max(rel(f) for f in facts)
-        if best_rel > 0:
-            facts = [f for f in facts if rel(f) == best_rel]
-        else:
-            facts = [f for f in facts if not f.get("subject")] or facts
+        def most_relevant(pool: list[Fact]) -> list[Fact]:
+            best_rel = max(rel(f) for f in pool)
+            if best_rel > 0:
+                return [f for f in pool if rel(f) == best_rel]
+            return [f for f in pool if not f.get("subject")] or pool
+
+        # Period first: the asked year is a hard condition, never swapped for another.
+        if query.year is not None:
+            in_year = [f for f in facts if f.get("year") == query.year]
+            if not in_year:
+                years = sorted({f.get("year") for f in most_relevant(facts) if f.get("year")})
+                return self._no_data(program, query, intent, t["no_data_year"].format(
+                    program=program.short, year=query.year, what=t["intent"][intent],
+                    years=", ".join(map(str, years)) or "-"))
+            facts = in_year
+        if query.quarter is not None or query.half is not None:
+            exact = [f for f in facts if (query.quarter is None
+                                          or f.get("quarter") == query.quarter)
+                     and (query.half is None or f.get("half") == query.half)]
+            if not exact:
+                periods = sorted({self._period_label(f, t) for f in most_relevant(facts)})
+                asked = self._asked_period(query, t)
+                return self._no_data(program, query, intent, t["no_data_period"].format(
+                    program=program.short, period=asked, what=t["intent"][intent],
+                    periods=", ".join(periods) or "-"))
+            facts = exact
+        facts = most_relevant(facts)
         # Which value the question wants.
         want = None
         if any(w in query.compact for w in _RATE_WORDS):
@@ -386,27 +424,8 @@ class Engine:
                            and f.get("stage") == "plan" and f not in having]
             if having:
                 facts = having
-        # Period.
-        if query.year is not None:
-            in_year = [f for f in facts if f.get("year") == query.year]
-            if not in_year:
-                years = sorted({f.get("year") for f in facts if f.get("year")})
-                return self._no_data(program, query, intent, t["no_data_year"].format(
-                    program=program.short, year=query.year, what=t["intent"][intent],
-                    years=", ".join(map(str, years)) or "-"))
-            facts = in_year
-        if query.quarter is not None or query.half is not None:
-            exact = [f for f in facts if (query.quarter is None
-                                          or f.get("quarter") == query.quarter)
-                     and (query.half is None or f.get("half") == query.half)]
-            if not exact:
-                periods = sorted({self._period_label(f, t) for f in facts})
-                asked = self._asked_period(query, t)
-                return self._no_data(program, query, intent, t["no_data_period"].format(
-                    program=program.short, period=asked, what=t["intent"][intent],
-                    periods=", ".join(periods) or "-"))
-            facts = exact
-        elif query.year is not None and not query.latest:
+        if query.year is not None and query.quarter is None and query.half is None \
+                and not query.latest:
             full = [f for f in facts if not f.get("quarter") and not f.get("half")]
             facts = full or facts
         top_period = max(_period_rank(f) for f in facts)
