@@ -4,6 +4,7 @@ in English. Templates use str.format fields."""
 from __future__ import annotations
 
 KO = {
+    "lang": "ko",
     "empty": "질문이 비어 있습니다. 예: \"공공근로 2021년 예산 얼마야?\"",
     "too_long": "질문이 너무 깁니다({n}자). {limit}자 이내로 짧게 물어봐 주세요.",
     "garbage": "질문을 읽을 수 없습니다. 한글이나 영어로 다시 물어봐 주세요.",
@@ -20,6 +21,7 @@ KO = {
     "no_data_period": "{program}의 {period} {what} 자료는 없습니다. 있는 기간: {periods}.",
     "no_data": "{program}의 {what} 자료는 보고서에 없습니다.{hint}",
     "no_data_hint": " 이 사업에 대해 있는 자료: {kinds}.",
+    "no_source": "{program} {year}년 예산에는 {source} 항목이 없습니다. 보고서의 재원 구성은 아래와 같습니다.",
     "umbrella_parts": " 이 사업은 {parts}(으)로 이루어져 있으니, 세부 사업 이름으로 물어봐 주세요.",
     "source": "출처: {report} ({date}) — “{quote}”",
     "source_more": "외 {n}줄",
@@ -67,6 +69,7 @@ KO = {
 
 EN = {
     **KO,
+    "lang": "en",
     "empty": "The question is empty. Try: \"public works budget 2021\".",
     "too_long": "The question is too long ({n} characters). Please keep it under {limit}.",
     "garbage": "I could not read that question. Please ask in Korean or English.",
@@ -84,14 +87,13 @@ EN = {
                        "Periods available: {periods}."),
     "no_data": "The reports give no {what} for {program}.{hint}",
     "no_data_hint": " What they do give: {kinds}.",
+    "no_source": "The {year} budget of {program} has no {source}. The report's breakdown:",
     "umbrella_parts": " This program consists of {parts}; ask about one of them.",
     "source": "Source: {report} ({date}) — “{quote}”",
     "source_more": "+{n} more lines",
     "earlier": "Earlier report ({report}, {date}): {text}",
     "default_year": "(no year given: answering for {year}, the latest report's plan year)",
     "latest_year": "(no data for {year}; showing {year2}, the latest year available)",
-    "approx_eok": "about {n} hundred-million won",
-    "approx_man": "about {n}0 thousand won",
     "intent": {"budget": "budget", "schedule": "schedule", "eligibility": "eligibility",
                "participants": "participants", "results": "results", "place": "place",
                "team": "team", "overview": "overview"},

@@ -57,13 +57,21 @@ def money(value: float | int, unit: str, texts: dict) -> str:
     """The amount in the source's unit, with a friendly conversion after it."""
     won = {"천원": 1_000, "백만원": 1_000_000, "원": 1}.get(unit, 0) * value
     shown = f"{number(value)}{unit}"
+    if unit == "원" or won < 10_000:
+        return shown
+    if texts.get("lang") == "en":
+        if won >= 1_000_000_000:
+            return f"{shown} (about KRW {_short(won / 1_000_000_000)} billion)"
+        return f"{shown} (about KRW {_short(won / 1_000_000)} million)"
     if won >= 100_000_000:
         eok = won / 100_000_000
-        text = f"{eok:,.1f}".rstrip("0").rstrip(".") if eok < 100 else f"{eok:,.0f}"
-        return f"{shown} ({texts['approx_eok'].format(n=text)})"
-    if won >= 10_000 and unit != "원":
-        return f"{shown} ({texts['approx_man'].format(n=number(round(won / 10_000)))})"
-    return shown
+        return f"{shown} ({texts['approx_eok'].format(n=_short(eok) if eok < 100 else number(round(eok)))})"
+    return f"{shown} ({texts['approx_man'].format(n=number(round(won / 10_000)))})"
+
+
+def _short(value: float) -> str:
+    """One decimal, without a trailing .0: 22.26 -> '22.3', 20.0 -> '20'."""
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 def quote_text(quotes: tuple[str, ...], limit: int = 280) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from bot.messages import texts
 
@@ -304,6 +305,15 @@ class Engine:
                     line += f" ({t['year'].format(y=pick.get('year'))})"
                 return self._done(program, query, intent, [line], [pick])
         lines = [self._budget_line(program, primary, query, t)]
+        if query.source and primary.get(query.source) is None:
+            # The asked source (e.g. 구비) is not part of this budget: say so, show the rest.
+            message = t["no_source"].format(program=program.short, year=year,
+                                            source=t["source_name"][query.source])
+            t_lines = [message, self._budget_line(program, primary, replace(
+                query, source=None), t), *self._source_lines([primary], t)]
+            return Answer("no_data", "\n".join(t_lines), program=program.id, intent=intent,
+                          sources=self._sources([primary]), facts=(primary.id,),
+                          lang=query.lang)
         for other in in_year[1:MAX_LINES]:
             label, date = self._report_label(other)
             if other.report == primary.report:
@@ -340,6 +350,9 @@ class Engine:
                 program=program.short, year=t["year"].format(y=fact.get("year")),
                 source=t["source_name"][query.source],
                 amount=money(fact.get(query.source), unit, t), total=total)
+            if fact.get("ratio"):
+                line += f" ({t['ratio'].format(ratio=fact.get('ratio'))})"
+            return prefix + line
         else:
             stage = t["stage"].get(fact.get("stage"), fact.get("stage"))
             if fact.get("label"):
@@ -380,10 +393,15 @@ class Engine:
             return _relevance(residual, f.get("name"), f.get("subject"), f.get("label"))
 
         def most_relevant(pool: list[Fact]) -> list[Fact]:
+            """The facts that share most words with the question; the most exactly named
+            first (정원 before 무기계약직(정원외)), whole-program facts before parts."""
             best_rel = max(rel(f) for f in pool)
             if best_rel > 0:
-                return [f for f in pool if rel(f) == best_rel]
-            return [f for f in pool if not f.get("subject")] or pool
+                pool = [f for f in pool if rel(f) == best_rel]
+            else:
+                pool = [f for f in pool if not f.get("subject")] or pool
+            return sorted(pool, key=lambda f: (bool(f.get("subject")),
+                                               len(f.get("label") or f.get("name") or "")))
 
         # Period first: the asked year is a hard condition, never swapped for another.
         if query.year is not None:
@@ -424,6 +442,11 @@ class Engine:
                            and f.get("stage") == "plan" and f not in having]
             if having:
                 facts = having
+        elif intent == "results":
+            # "취업자 수" without 목표: results, not plans, when there are any.
+            done = [f for f in facts if f.get("actual") is not None or f.get("rate") is not None
+                    or (f.get("value") is not None and f.get("stage") == "result")]
+            facts = done or facts
         if query.year is not None and query.quarter is None and query.half is None \
                 and not query.latest:
             full = [f for f in facts if not f.get("quarter") and not f.get("half")]
@@ -516,6 +539,8 @@ class Engine:
 
         def score(f: Fact) -> float:
             s = 2.0 * _relevance(residual, f.get("what"), f.get("text"), f.get("subject"))
+            if f.get("subject") and not _relevance(residual, f.get("subject")):
+                s -= 3  # about a part of the program the question does not name
             if f.type == "info" and f.get("field") == "hours":
                 s += 6 if wants_hours else -1
             if f.type == "info" and f.get("field") == "period":
@@ -619,6 +644,15 @@ class Engine:
     def _team(self, program: Program, query: Query, residual: str, intent: str) -> Answer:
         fields = ("contact", "team") if any(w in query.compact for w in _CONTACT_WORDS) \
             else ("team", "contact")
+        if not any(f.type == "info" and f.get("field") in fields for f in program.facts):
+            teams = self._newest_first(f for f in program.facts if f.type == "info"
+                                       and (f.get("subject") or "").endswith("팀"))
+            if teams:  # a department: its teams and their duties
+                newest = [f for f in teams if f.report == teams[0].report]
+                named = [f for f in newest if _relevance(residual, f.get("subject")) >= 3]
+                newest = named or newest
+                lines = [self._info_line(program, f, texts(query.lang)) for f in newest]
+                return self._done(program, query, intent, lines, newest)
         answer = self._info(program, query, residual, intent, fields)
         if answer.status == "answered" or not program.part_of:
             return answer
@@ -665,8 +699,6 @@ class _Context:
 
 
 def _with_context(answer: Answer, context: _Context) -> Answer:
-    from dataclasses import replace
-
     if answer.status in ("answered", "no_data"):
         return replace(answer, context=context)
     return answer
