@@ -21,7 +21,8 @@ KO = {
     "no_data_period": "{program}의 {period} {what} 자료는 없습니다. 있는 기간: {periods}.",
     "no_data": "{program}의 {what} 자료는 보고서에 없습니다.{hint}",
     "no_data_hint": " 이 사업에 대해 있는 자료: {kinds}.",
-    "no_source": "{program} {year}년 예산에는 {source} 항목이 없습니다. 보고서의 재원 구성은 아래와 같습니다.",
+    "no_source": ("{program} {year}년 예산에는 {source} 항목이 없습니다. "
+                  "보고서의 재원 구성은 아래와 같습니다."),
     "umbrella_parts": " 이 사업은 {parts}(으)로 이루어져 있으니, 세부 사업 이름으로 물어봐 주세요.",
     "source": "출처: {report} ({date}) — “{quote}”",
     "source_more": "외 {n}줄",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import GOOD_PROGRAM, KNOWLEDGE
+
 from bot.core.loader import load
 from bot.core.provenance import missing_figures, numbers_in_quote, squash
-
-from conftest import GOOD_PROGRAM, KNOWLEDGE
 
 
 def write(root: Path, name: str, text: str) -> None:

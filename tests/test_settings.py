@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot import settings
 from conftest import REPO
+
+from bot import settings
 
 
 def test_env_example_lists_every_setting_and_nothing_else():

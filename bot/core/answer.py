@@ -65,7 +65,8 @@ def money(value: float | int, unit: str, texts: dict) -> str:
         return f"{shown} (about KRW {_short(won / 1_000_000)} million)"
     if won >= 100_000_000:
         eok = won / 100_000_000
-        return f"{shown} ({texts['approx_eok'].format(n=_short(eok) if eok < 100 else number(round(eok)))})"
+        n = _short(eok) if eok < 100 else number(round(eok))
+        return f"{shown} ({texts['approx_eok'].format(n=n)})"
     return f"{shown} ({texts['approx_man'].format(n=number(round(won / 10_000)))})"
 
 

@@ -16,7 +16,7 @@ from bot.messages import texts
 from .answer import Answer, Candidate, Source, money, number, quote_text
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
-from .query import Query, parse
+from .query import Query, parse, strip_intent_words
 from .text import alias_key
 
 MAX_QUESTION = 2000
@@ -31,6 +31,10 @@ _RATE_WORDS = ("달성률", "달성", "rate", "achievement")
 _ACTUAL_WORDS = ("실적", "actual", "result")
 _COUNT_WORDS = ("인원", "몇명", "참여자", "people", "participants")
 _CONTACT_WORDS = ("담당자", "연락처", "contact", "누구한테", "문의")
+
+
+_FIELD_INTENT = {"eligibility": "eligibility", "place": "place", "team": "team",
+                 "contact": "team", "hours": "schedule", "period": "schedule"}
 
 
 def _bigrams(text: str) -> set[str]:
@@ -171,7 +175,10 @@ class Engine:
         residual = self._residual(program, query.compact, match)
         intent = query.intent
         if intent is None:
-            intent = "overview"
+            intent, fields = self._intent_from_facts(program, residual)
+            if fields:
+                return _with_context(self._info(program, query, residual, intent, fields),
+                                     _Context(program.id, query))
         handler: dict[str, Callable[..., Answer]] = {
             "budget": self._budget, "schedule": self._schedule,
             "eligibility": self._eligibility, "participants": self._metric,
@@ -180,6 +187,26 @@ class Engine:
         }
         answer = handler[intent](program, query, residual, intent)
         return _with_context(answer, _Context(program.id, query))
+
+    def _intent_from_facts(self, program: Program, residual: str
+                           ) -> tuple[str, tuple[str, ...]]:
+        """No intent word ("일자리주식회사 출범일"): the kind of the fact whose own words
+        the question shares most (and, for a descriptive fact, its field), or the overview."""
+        best, best_key = None, (0, 0)
+        for fact in program.facts:
+            rel = _relevance(residual, fact.get("name"), fact.get("label"), fact.get("what"),
+                             fact.get("text"))
+            key = (rel, self.report_rank.get(fact.report, 0))
+            if rel >= 1 and key > best_key:
+                best, best_key = fact, key
+        if best is None:
+            return "overview", ()
+        if best.type == "info":
+            field = best.get("field")
+            return (_FIELD_INTENT[field], ()) if field in _FIELD_INTENT else ("overview",
+                                                                             (field,))
+        kind = {"budget": "budget", "metric": "results", "milestone": "schedule"}[best.type]
+        return kind, ()
 
     def _residual(self, program: Program, compact: str, match: Match | None) -> str:
         """The question without the program's name, so that what remains picks the fact.
@@ -517,8 +544,10 @@ class Engine:
         t = texts(query.lang)
         wants_hours = any(w in query.compact for w in _HOURS_WORDS)
         wants_period = any(w in query.compact for w in _PERIOD_WORDS)
+        timed = ("hours", "period")
         candidates = [f for f in program.facts if f.type == "milestone"
-                      or (f.type == "info" and f.get("field") in ("hours", "period"))]
+                      or (f.type == "info" and (f.get("field") in timed or (
+                          f.get("field") == "other" and _relevance(residual, f.get("text")))))]
         if query.year is not None:
             candidates = [f for f in candidates if self._covers_year(f, query.year)]
         if query.half is not None:
@@ -537,7 +566,7 @@ class Engine:
                         years=", ".join(map(str, years))))
             return self._missing(program, query, intent)
 
-        def score(f: Fact) -> float:
+        def score(f: Fact) -> tuple[float, int]:
             s = 2.0 * _relevance(residual, f.get("what"), f.get("text"), f.get("subject"))
             if f.get("subject") and not _relevance(residual, f.get("subject")):
                 s -= 3  # about a part of the program the question does not name
@@ -545,9 +574,10 @@ class Engine:
                 s += 6 if wants_hours else -1
             if f.type == "info" and f.get("field") == "period":
                 s += 4 if wants_period else 0.5
-            return s + 0.5 * self.report_rank.get(f.report, 0)
+            # Equally relevant: the later report supersedes the earlier plan.
+            return s, self.report_rank.get(f.report, 0)
 
-        ranked = sorted(candidates, key=lambda f: -score(f))
+        ranked = sorted(candidates, key=score, reverse=True)
         primary = ranked[0]
         used = [primary]
         lines = []
@@ -555,15 +585,12 @@ class Engine:
             lines.append(self._info_line(program, primary, t))
         else:
             lines.append(t["milestones_head"].format(program=program.short))
-            lines.append("· " + self._milestone_line(primary, t))
-            # Other dated steps from the same report, in date order.
+            # The best match and the other dated steps of the same report, in date order.
             same = [f for f in ranked[1:] if f.type == "milestone"
                     and f.report == primary.report
                     and f.get("subject") == primary.get("subject")]
-            same.sort(key=lambda f: f.get("start"))
-            for fact in same[:MAX_LINES - 1]:
-                lines.append("· " + self._milestone_line(fact, t))
-                used.append(fact)
+            used += sorted(same[:MAX_LINES - 1], key=lambda f: f.get("start"))
+            lines += ["· " + self._milestone_line(fact, t) for fact in used]
         return self._done(program, query, intent, lines, used)
 
     def _fact_years(self, fact: Fact) -> set[int]:
@@ -602,6 +629,8 @@ class Engine:
         if field == "team":
             return self._subject_prefix(fact) + t["team_line"].format(
                 program=program.short, text=fact.get("text"))
+        if field == "other":
+            return f"{self._subject_prefix(fact)}{program.short}: {fact.get('text')}"
         return self._subject_prefix(fact) + t["info_line"].format(
             program=program.short, field=t["field"].get(field, field), text=fact.get("text"))
 
@@ -611,6 +640,8 @@ class Engine:
         facts = [f for f in program.facts if f.type == "info" and f.get("field") in fields]
         if not facts:
             return self._missing(program, query, intent)
+
+        residual = strip_intent_words(residual, intent)
 
         def score(f: Fact) -> float:
             return (3.0 * _relevance(residual, f.get("subject"), f.get("text"))
@@ -622,9 +653,13 @@ class Engine:
         primary = ranked[0]
         lines = [self._info_line(program, primary, t)]
         used = [primary]
+        primary_rel = _relevance(residual, primary.get("subject"), primary.get("text"))
         for other in ranked[1:3]:
             if other.get("text") == primary.get("text") or (
-                    other.get("subject") != primary.get("subject")):
+                    other.get("subject") != primary.get("subject")) or (
+                    _relevance(residual, other.get("subject"), other.get("text"))
+                    != primary_rel) or (primary_rel == 0
+                                        and other.get("field") != primary.get("field")):
                 continue
             line = self._info_line(program, other, t)
             if other.report != primary.report:

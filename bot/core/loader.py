@@ -124,7 +124,8 @@ def _load_reports(root: Path, problems: list[Problem]) -> dict[str, Report]:
             continue
         unknown = set(entry) - {"id", "file", "title", "short", "date", "headline_year"}
         if unknown:
-            problems.append(Problem(rel, line, where, f"알 수 없는 키: {', '.join(sorted(unknown))}"))
+            keys = ", ".join(sorted(unknown))
+            problems.append(Problem(rel, line, where, f"알 수 없는 키: {keys}"))
         source = root / entry["file"]
         if not source.is_file():
             problems.append(Problem(rel, line, f"{where}.file",

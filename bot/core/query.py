@@ -39,7 +39,7 @@ _INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
                 ("상담", 1), ("몇개", 2), ("규모", 2), ("면적", 2), ("정원", 2), ("현원", 2),
                 ("시급", 3), ("월액", 3), ("생활임금액", 3), ("이용자", 2), ("합격", 2),
                 ("취업률", 3), ("수료", 2), ("횟수", 2), ("몇회", 3), ("이수", 2),
-                ("운영실적", 3), ("현황", 2),
+                ("운영실적", 3), ("현황", 2), ("사업수", 2), ("개수", 2), ("몇곳", 2),
                 ("results", 3), ("result", 3), ("target", 3), ("achievement", 3),
                 ("rate", 2), ("latest", 1), ("performance", 3), ("how many", 2)],
     "place": [("어디", 3), ("장소", 3), ("위치", 3), ("주소", 3), ("소재지", 3), ("사업장", 2),
@@ -66,7 +66,8 @@ _LATEST = ("최근", "최신", "지금", "현재", "latest", "recent", "current"
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\d)")
 _HALF = re.compile(r"(상반기|하반기|first half|second half|h1|h2)")
-_QUARTER = re.compile(r"(?<!\d)([1-4])\s*(?:분기|사분기)|\bq([1-4])\b|([1-4])(?:st|nd|rd|th) quarter")
+_QUARTER = re.compile(
+    r"(?<!\d)([1-4])\s*(?:분기|사분기)|\bq([1-4])\b|([1-4])(?:st|nd|rd|th) quarter")
 _OTHER_PLACES = (
     "종로구", "용산구", "성동구", "광진구", "동대문구", "중랑구", "성북구", "강북구", "도봉구",
     "노원구", "은평구", "서대문구", "마포구", "양천구", "강서구", "구로구", "영등포구", "동작구",
@@ -145,6 +146,15 @@ def detect_intent(text: str, compact: str) -> tuple[str | None, dict[str, int]]:
         if scores.get(intent) == best:
             return intent, scores
     return None, scores
+
+
+def strip_intent_words(compact: str, intent: str) -> str:
+    """The question without the words that only say what kind of answer is wanted, so
+    that they do not decide which fact is meant ("참가 대상" is not about a "대상" text)."""
+    for word, _ in sorted(_INTENT_WORDS.get(intent, ()), key=lambda w: -len(w[0])):
+        if not word.isascii():
+            compact = compact.replace(word, "")
+    return compact
 
 
 def parse(raw: str) -> Query:
