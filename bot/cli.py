@@ -157,6 +157,33 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _digest(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from bot.core.digest import DEPARTMENTS, compose, render_text, teams
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    scope = args.team or DEPARTMENTS[0]
+    known = [*teams(engine.kb), *DEPARTMENTS]
+    if scope not in known:
+        print(f"알 수 없는 팀입니다: {scope}. 가능한 값: {', '.join(known)}", file=sys.stderr)
+        return 2
+    try:
+        day = date.fromisoformat(args.as_of) if args.as_of else date.today()
+    except ValueError:
+        print(f"날짜 형식이 잘못되었습니다: {args.as_of} (예: 2021-05-03)", file=sys.stderr)
+        return 2
+    digest = compose(engine, scope, day)
+    if args.json:
+        print(json.dumps(digest.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(digest))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobbot", description="금천구 일자리창출과 JobBot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -182,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--json", action="store_true", help="답을 JSON으로 출력")
     chat.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
     chat.set_defaults(func=_chat)
+
+    digest = sub.add_parser("digest", help="팀 주간 다이제스트")
+    digest.add_argument("--team", help="팀 또는 부서 이름 (기본: 일자리창출과 전체)")
+    digest.add_argument("--as-of", help="기준 날짜 YYYY-MM-DD (기본: 오늘)")
+    digest.add_argument("--json", action="store_true", help="JSON으로 출력")
+    digest.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
+    digest.set_defaults(func=_digest)
     return parser
 
 
