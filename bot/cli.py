@@ -184,6 +184,13 @@ def _digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    # The only command that loads Slack modules (inside bot.serve).
+    from bot.serve import serve
+
+    return serve(args.host, args.port, args.knowledge)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobbot", description="금천구 일자리창출과 JobBot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -209,6 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--json", action="store_true", help="답을 JSON으로 출력")
     chat.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
     chat.set_defaults(func=_chat)
+
+    serve = sub.add_parser("serve", help="Slack 앱 실행 (SLACK_APP_TOKEN이 있으면 Socket Mode, "
+                                         "없으면 HTTP)")
+    serve.add_argument("--host", default="0.0.0.0",
+                       help="HTTP 모드에서 받을 주소 (기본: 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000,
+                       help="HTTP 모드에서 받을 포트 (기본: 3000); 요청 경로는 /slack/events")
+    serve.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
+    serve.set_defaults(func=_serve)
 
     digest = sub.add_parser("digest", help="팀 주간 다이제스트")
     digest.add_argument("--team", help="팀 또는 부서 이름 (기본: 일자리창출과 전체)")

@@ -133,3 +133,55 @@ EN = {
 
 def texts(lang: str) -> dict:
     return EN if lang == "en" else KO
+
+
+# ---- Slack ------------------------------------------------------------------------------
+# What the Slack app and `jobbot serve` say. Answers keep the engine's own text (above);
+# these are the Slack-only additions around them.
+
+SLACK_KO = {
+    "question": "질문: {question}",
+    "picked": "질문: {question} → {program}",
+    "cut": "(메시지가 길어 {n}줄을 생략했습니다. 질문을 좁혀 주세요)",
+    "help_usage": ("채널에서는 @JobBot을 부르고 질문하세요. 같은 스레드에서 이어서 물으면 앞의 "
+                   "질문을 이어받습니다. DM으로 물어도 됩니다.\n"
+                   "`{command} 질문` 답하기 · `{command} programs` 사업 목록 · "
+                   "`{command} help` 이 도움말"),
+    "programs_head": "사업 {n}개입니다. 질문에는 굵게 쓴 짧은 이름을 쓰면 됩니다.",
+    "program_line": "• *{short}* — {name}",
+    "department_head": "*{department}*",
+    "button_invalid": "이 버튼은 더 이상 쓸 수 없습니다. 질문을 다시 해 주세요.",
+    "error": "답을 만드는 중 문제가 생겼습니다. 잠시 뒤 다시 물어봐 주세요.",
+    # `jobbot serve`, for whoever runs the bot
+    "serve_missing": ("{name}이(가) 설정되지 않았습니다. .env 파일이나 환경변수에 넣어 "
+                      "주세요 (설정 방법: docs/slack-setup.md)."),
+    "serve_malformed": ("{name} 값의 형식이 잘못되었습니다: '{prefix}'로 시작하는 토큰이어야 "
+                        "합니다 (지금 값은 '{shown}'로 시작). Slack 앱 설정 화면에서 다시 "
+                        "복사해 주세요."),
+    "serve_malformed_secret": ("SLACK_SIGNING_SECRET 값의 형식이 잘못되었습니다: 영문자와 숫자로만 "
+                               "된 값이어야 합니다 (Basic Information 페이지의 Signing Secret)."),
+    "serve_auth_failed": ("Slack 인증에 실패했습니다 ({error}). SLACK_BOT_TOKEN이 맞는지, 앱이 "
+                          "워크스페이스에 설치되어 있는지 확인해 주세요."),
+    "serve_unreachable": ("Slack에 연결하지 못했습니다 ({error}). 네트워크(프록시)와 "
+                          "SLACK_API_URL을 확인해 주세요."),
+    "serve_socket_failed": ("Socket Mode 연결에 실패했습니다 ({error}). SLACK_APP_TOKEN에 "
+                            "connections:write 권한이 있는지 확인해 주세요."),
+    "serve_port_failed": "{host}:{port}에서 요청을 받을 수 없습니다 ({error}).",
+    "serve_knowledge_failed": "지식베이스 검사에 실패했고, 이전에 빌드한 데이터베이스도 없습니다.",
+    "serve_knowledge_stale": ("경고: 지식베이스 파일에 오류가 있어 이전에 빌드한 데이터베이스로 "
+                              "답합니다."),
+    "serve_http": "JobBot이 http://{host}:{port}/slack/events 에서 Slack 요청을 받습니다.",
+    "serve_socket": "JobBot이 Socket Mode로 Slack에 연결합니다.",
+}
+
+SLACK_EN = {
+    **SLACK_KO,
+    "question": "Question: {question}",
+    "picked": "Question: {question} → {program}",
+    "cut": "({n} more lines left out: the message was too long. Please narrow the question.)",
+    "error": "Something went wrong while answering. Please ask again in a moment.",
+}
+
+
+def slack_texts(lang: str) -> dict:
+    return SLACK_EN if lang == "en" else SLACK_KO

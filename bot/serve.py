@@ -1,0 +1,176 @@
+"""`jobbot serve`: connect the app to Slack.
+
+Socket Mode when SLACK_APP_TOKEN is set (no public URL needed: the office default);
+otherwise Slack's HTTP API on /slack/events through waitress, a production WSGI server
+(bolt's own `App.start()` server is for development only). Wrong settings end with a
+clear message and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from bot import settings
+from bot.messages import slack_texts
+
+EXIT_SETTINGS = 2  # the settings are wrong: fix .env
+EXIT_FAILED = 1  # Slack, the network or the knowledge base failed
+
+_BOT_TOKEN = re.compile(r"xoxb-[0-9A-Za-z-]+")
+_APP_TOKEN = re.compile(r"xapp-[0-9A-Za-z-]+")
+_SIGNING_SECRET = re.compile(r"[0-9A-Za-z]+")
+
+T = slack_texts("ko")
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def check_settings(bot_token: str, signing_secret: str, app_token: str) -> list[str]:
+    """What is missing or malformed, as messages for whoever runs the bot."""
+    problems = []
+
+    def token(name: str, value: str, pattern: re.Pattern[str], prefix: str) -> None:
+        if not value:
+            problems.append(T["serve_missing"].format(name=name))
+        elif not pattern.fullmatch(value):
+            # Show only the start: enough to see a wrong kind of token, not the secret.
+            problems.append(T["serve_malformed"].format(name=name, prefix=prefix,
+                                                        shown=value[:5]))
+
+    token("SLACK_BOT_TOKEN", bot_token, _BOT_TOKEN, "xoxb-")
+    if app_token:
+        token("SLACK_APP_TOKEN", app_token, _APP_TOKEN, "xapp-")
+    elif not signing_secret:  # HTTP mode checks every request's signature with it
+        problems.append(T["serve_missing"].format(name="SLACK_SIGNING_SECRET"))
+    if signing_secret and not _SIGNING_SECRET.fullmatch(signing_secret):
+        problems.append(T["serve_malformed_secret"])
+    return problems
+
+
+def _load_store(knowledge: str | None):
+    from bot.core.store import KnowledgeStore
+
+    store = KnowledgeStore(Path(knowledge or settings.knowledge_dir()), settings.data_dir())
+    result = store.load()
+    for problem in result.problems:
+        _say(str(problem))
+    if result.engine is None:
+        _say(T["serve_knowledge_failed"])
+        return None
+    if result.problems:
+        _say(T["serve_knowledge_stale"])
+    return store
+
+
+def _build_app(store, records, bot_token: str, signing_secret: str):
+    """The app (its start checks the token with auth.test), or None after saying why
+    Slack refused or could not be reached."""
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from bot.slack.app import build_app
+
+    try:
+        return build_app(store, records, token=bot_token, signing_secret=signing_secret,
+                         api_url=settings.get("SLACK_API_URL"),
+                         command=settings.get("SLASH_COMMAND"))
+    except BoltError as error:  # bolt raises it while handling Slack's SlackApiError
+        cause = error.__context__
+        code = cause.response.get("error") if isinstance(cause, SlackApiError) else error
+        _say(T["serve_auth_failed"].format(error=code))
+    except (SlackClientError, OSError) as error:
+        _say(T["serve_unreachable"].format(error=error))
+    return None
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (systemd, docker, a test) ends the process like Ctrl-C: cleanly."""
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _run_socket_mode(app, app_token: str) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    handler = SocketModeHandler(app, app_token)
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        _say(T["serve_socket_failed"].format(error=error.response.get("error")))
+        return EXIT_FAILED
+    except (SlackClientError, OSError) as error:
+        _say(T["serve_unreachable"].format(error=error))
+        return EXIT_FAILED
+    _say(T["serve_socket"])
+    _stop_on_sigterm()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.close()
+    return 0
+
+
+def _run_http(app, host: str, port: int) -> int:
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+    from waitress import create_server
+
+    try:
+        server = create_server(SlackRequestHandler(app), host=host, port=port, threads=8,
+                               ident="JobBot")
+    except OSError as error:
+        _say(T["serve_port_failed"].format(host=host, port=port, error=error))
+        return EXIT_FAILED
+    _say(T["serve_http"].format(host=host, port=server.effective_port))
+    _stop_on_sigterm()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
+
+
+def _log_level() -> str:
+    level = settings.get("LOG_LEVEL").upper()
+    return level if level in ("DEBUG", "INFO", "WARNING", "ERROR") else "INFO"
+
+
+def serve(host: str, port: int, knowledge: str | None = None) -> int:
+    logging.basicConfig(level=_log_level(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    bot_token = settings.get("SLACK_BOT_TOKEN")
+    signing_secret = settings.get("SLACK_SIGNING_SECRET")
+    app_token = settings.get("SLACK_APP_TOKEN")
+    problems = check_settings(bot_token, signing_secret, app_token)
+    if problems:
+        for problem in problems:
+            _say(problem)
+        return EXIT_SETTINGS
+
+    from bot.records import DB_NAME, Records
+
+    store = _load_store(knowledge)
+    if store is None:
+        return EXIT_FAILED
+    records = Records(settings.data_dir() / DB_NAME)
+    try:
+        app = _build_app(store, records, bot_token, signing_secret)
+        if app is None:
+            return EXIT_FAILED
+        if app_token:
+            return _run_socket_mode(app, app_token)
+        return _run_http(app, host, port)
+    finally:
+        records.close()

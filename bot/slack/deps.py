@@ -1,0 +1,36 @@
+"""What every listener needs, built once by build_app and handed to each register()."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.messages import slack_texts
+
+from .asking import Asker, ConversationKey
+from .blocks import Message, answer_message, help_message, notice_message
+from .post import Poster
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Deps:
+    asker: Asker
+    poster: Poster
+    command: str  # the slash command's name, e.g. "/jobs" (help text shows it)
+
+    def answer(self, question: str, key: ConversationKey | None, *,
+               show_question: bool = False, program_hint: str | None = None) -> Message:
+        """The message answering `question`: help for an empty question, an apology if the
+        engine fails (the failure is logged; the person is not left waiting)."""
+        if not question.strip():
+            return help_message(self.command)
+        try:
+            answer = self.asker.ask(question, key, program_hint=program_hint)
+            picked = self.asker.program_name(program_hint) if program_hint else None
+        except Exception:
+            log.exception("answering %r failed", question[:200])
+            return notice_message(slack_texts("ko")["error"])
+        return answer_message(answer, question, show_question=show_question,
+                              program_name=picked)
