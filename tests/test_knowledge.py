@@ -176,3 +176,70 @@ def test_not_utf8(kb_dir):
     (kb_dir / "programs" / "bad.toml").write_bytes(b"\xff\xfe\x00garbage")
     _, problems = load(kb_dir)
     assert any(p.file == "programs/bad.toml" for p in problems)
+
+
+def test_build_writes_tables_and_full_text_index(kb_dir, tmp_path):
+    import sqlite_utils
+
+    from bot.core.build import build, is_stale, read_db
+
+    db_path = tmp_path / "var" / "knowledge.db"
+    kb = build(kb_dir, db_path)
+    db = sqlite_utils.Database(db_path)
+    tables = set(db.table_names())
+    assert {"programs", "aliases", "facts", "budgets", "metrics", "milestones", "sources",
+            "reports"} <= tables
+    assert db["facts"].count == len(kb.facts) == 2
+    assert db["budgets"].count == 1 and db["metrics"].count == 0
+    hits = list(db["programs"].search("공공근로"))
+    assert [h["id"] for h in hits] == ["public-works"]
+    assert read_db(db_path).programs["public-works"].facts == kb.programs["public-works"].facts
+    assert not is_stale(kb_dir, db_path)
+
+
+def test_failed_build_leaves_the_previous_database(kb_dir, tmp_path):
+    from bot.core.build import InvalidKnowledge, build, read_db
+
+    db_path = tmp_path / "var" / "knowledge.db"
+    build(kb_dir, db_path)
+    before = db_path.read_bytes()
+    write(kb_dir, "public-works.toml", GOOD_PROGRAM.replace("total = 2225633",
+                                                            "total = 1"))
+    try:
+        build(kb_dir, db_path)
+    except InvalidKnowledge as error:
+        assert error.problems
+    else:
+        raise AssertionError("an invalid knowledge base was built")
+    assert db_path.read_bytes() == before
+    assert read_db(db_path).programs["public-works"].facts[0].get("total") == 2225633
+    assert not [p for p in db_path.parent.iterdir() if p.name.startswith(".knowledge-")]
+
+
+def test_shipped_knowledge_base_builds(tmp_path):
+    from bot.core.build import build, read_db
+
+    kb = build(KNOWLEDGE, tmp_path / "knowledge.db")
+    again = read_db(tmp_path / "knowledge.db")
+    assert set(again.programs) == set(kb.programs)
+    assert len(again.facts) == len(kb.facts)
+
+
+def test_cli_validate_exit_codes(kb_dir, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    env = {"DATA_DIR": str(tmp_path / "var"), "PATH": "/usr/bin:/bin"}
+    ok = subprocess.run([sys.executable, "-m", "bot", "kb", "validate", "--knowledge",
+                         str(kb_dir)], capture_output=True, text=True, cwd=REPO, env=env)
+    assert ok.returncode == 0 and "OK" in ok.stdout
+    write(kb_dir, "public-works.toml", GOOD_PROGRAM.replace("city = 1556767", "city = 1"))
+    bad = subprocess.run([sys.executable, "-m", "bot", "kb", "validate", "--knowledge",
+                          str(kb_dir)], capture_output=True, text=True, cwd=REPO, env=env)
+    assert bad.returncode == 1
+    assert "programs/public-works.toml:15: fact[0].city" in bad.stderr
+    stats = subprocess.run([sys.executable, "-m", "bot", "kb", "stats"], capture_output=True,
+                           text=True, cwd=REPO, env=env)
+    assert stats.returncode == 0 and "job-cafe" in stats.stdout and "합계" in stats.stdout

@@ -79,6 +79,8 @@ def _write(db: sqlite_utils.Database, kb: KnowledgeBase) -> None:
           **{k: f.get(k) for k in ("start", "end", "ongoing", "what", "stage", "subject")}}
          for f in facts if f.type == "milestone"), pk="fact_id")
     for table in ("aliases", "facts", "budgets", "metrics", "milestones"):
+        if table not in db.table_names():  # a knowledge base may have none of a kind
+            db[table].create({"program_id": str, "fact_id": str})
         db[table].create_index(["program_id"], if_not_exists=True)
     # Full-text search over programs: trigram tokens work for Korean without a segmenter.
     db["programs"].enable_fts(["name", "short", "aliases"], tokenize="trigram")

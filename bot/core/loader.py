@@ -85,9 +85,11 @@ class _Lines:
         return self._find(key, start, stop) or start + 1
 
 
-def _toml_error_line(error: tomllib.TOMLDecodeError) -> int:
+def _toml_error_line(error: tomllib.TOMLDecodeError, text: str) -> int:
     match = re.search(r"line (\d+)", str(error))
-    return int(match.group(1)) if match else 0
+    if match:
+        return int(match.group(1))
+    return max(1, len(text.splitlines())) if "end of document" in str(error) else 0
 
 
 def _read_toml(path: Path, rel: str, problems: list[Problem]) -> tuple[dict | None, str]:
@@ -99,7 +101,8 @@ def _read_toml(path: Path, rel: str, problems: list[Problem]) -> tuple[dict | No
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(rel, _toml_error_line(error), "", f"TOML 문법 오류: {error}"))
+        problems.append(Problem(rel, _toml_error_line(error, text), "",
+                                f"TOML 문법 오류: {error}"))
         return None, text
 
 
