@@ -191,6 +191,67 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args.host, args.port, args.knowledge)
 
 
+def _records():
+    from bot import settings
+    from bot.curation import ensure_tables
+    from bot.records import DB_NAME, Records
+
+    records = Records(settings.data_dir() / DB_NAME)
+    ensure_tables(records)
+    return records
+
+
+def _kb_reload(args: argparse.Namespace) -> int:
+    """Make the running bot (`jobbot serve`) reload: SIGHUP to the pid in DATA_DIR, then
+    wait for the reload it records in the bot's database."""
+    import os
+    import signal
+    import time
+
+    from bot import settings
+    from bot.curation import reload_history
+
+    pid_file = settings.data_dir() / "serve.pid"
+    try:
+        pid = int(pid_file.read_text(encoding="ascii").strip())
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        print("실행 중인 봇(jobbot serve)을 찾지 못했습니다. 봇은 다음 시작 때 새 파일을 "
+              "읽습니다. 파일 검사는 `jobbot kb validate`로 할 수 있습니다.", file=sys.stderr)
+        return 1
+    records = _records()
+    try:
+        before = max((r["id"] for r in reload_history(records, 1)), default=0)
+        os.kill(pid, signal.SIGHUP)
+        deadline = time.monotonic() + args.timeout
+        while time.monotonic() < deadline:
+            latest = reload_history(records, 1)
+            if latest and latest[0]["id"] > before:
+                row = latest[0]
+                if row["result"] == "ok":
+                    print("지식베이스를 다시 불러왔습니다.\n" + row["summary"])
+                    return 0
+                print("지식베이스 검사에서 오류가 나와 다시 불러오지 않았습니다. 이전 "
+                      "지식베이스로 계속 답합니다.\n" + row["errors"], file=sys.stderr)
+                return 1
+            time.sleep(0.1)
+    finally:
+        records.close()
+    print(f"봇이 {args.timeout:.0f}초 안에 답하지 않았습니다 (pid {pid}).", file=sys.stderr)
+    return 1
+
+
+def _report_unanswered(args: argparse.Namespace) -> int:
+    from bot.curation import render_unanswered, unanswered
+
+    records = _records()
+    try:
+        print(render_unanswered(unanswered(records, args.days, args.limit), args.days))
+    finally:
+        records.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobbot", description="금천구 일자리창출과 JobBot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -200,11 +261,21 @@ def build_parser() -> argparse.ArgumentParser:
     validate = kb_sub.add_parser("validate", help="지식베이스 파일 검사")
     validate.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
     validate.set_defaults(func=_kb_validate)
+    reload = kb_sub.add_parser("reload", help="실행 중인 봇이 지식베이스를 다시 불러오게 하기")
+    reload.add_argument("--timeout", type=float, default=60.0, help="기다릴 초 (기본 60)")
+    reload.set_defaults(func=_kb_reload)
     for name, func, text in (("build", _kb_build, "SQLite 데이터베이스로 컴파일"),
                              ("stats", _kb_stats, "사업별·보고서별 사실 수")):
         command = kb_sub.add_parser(name, help=text)
         command.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
         command.set_defaults(func=func)
+
+    report = sub.add_parser("report", help="관리자 보고서")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    missed = report_sub.add_parser("unanswered", help="못 답한 질문과 👎 받은 답 (비슷한 것끼리)")
+    missed.add_argument("--days", type=int, default=30, help="최근 며칠 (기본 30)")
+    missed.add_argument("--limit", type=int, default=20, help="최대 몇 묶음 (기본 20)")
+    missed.set_defaults(func=_report_unanswered)
 
     ask = sub.add_parser("ask", help="질문 하나에 답하기")
     ask.add_argument("question", nargs="+", help="질문 (또는 - : 표준입력에서 한 줄에 하나씩)")

@@ -146,11 +146,21 @@ SLACK_KO = {
     "help_usage": ("채널에서는 @JobBot을 부르고 질문하세요. 같은 스레드에서 이어서 물으면 앞의 "
                    "질문을 이어받습니다. DM으로 물어도 됩니다.\n"
                    "`{command} 질문` 답하기 · `{command} programs` 사업 목록 · "
-                   "`{command} help` 이 도움말"),
+                   "`{command} help` 이 도움말\n"
+                   "관리자: `{command} reload` 지식베이스 다시 불러오기 · "
+                   "`{command} reload history` 기록 · `{command} unanswered [일수]` 못 답한 질문"),
     "programs_head": "사업 {n}개입니다. 질문에는 굵게 쓴 짧은 이름을 쓰면 됩니다.",
     "program_line": "• *{short}* — {name}",
     "department_head": "*{department}*",
     "button_invalid": "이 버튼은 더 이상 쓸 수 없습니다. 질문을 다시 해 주세요.",
+    "feedback_up": "👍 도움됨",
+    "feedback_down": "👎 틀림·부족",
+    "feedback_thanks": "의견 고맙습니다. 관리자가 지식베이스를 고칠 때 참고합니다.",
+    "admin_only": ("죄송하지만 이 명령은 관리자만 쓸 수 있습니다. 필요하시면 일자리창출과 "
+                   "JobBot 관리자에게 요청해 주세요."),
+    "reload_unavailable": "이 봇은 지식베이스를 다시 불러올 수 없는 방식으로 실행 중입니다.",
+    "reload_history_head": "최근 지식베이스 다시 불러오기 {n}건:",
+    "reload_history_empty": "지식베이스를 다시 불러온 기록이 없습니다.",
     "error": "답을 만드는 중 문제가 생겼습니다. 잠시 뒤 다시 물어봐 주세요.",
     # `jobbot serve`, for whoever runs the bot
     "serve_missing": ("{name}이(가) 설정되지 않았습니다. .env 파일이나 환경변수에 넣어 "

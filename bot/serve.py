@@ -9,6 +9,7 @@ clear message and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import signal
 import sys
@@ -80,7 +81,8 @@ def _build_app(store, records, bot_token: str, signing_secret: str):
     try:
         return build_app(store, records, token=bot_token, signing_secret=signing_secret,
                          api_url=settings.get("SLACK_API_URL"),
-                         command=settings.get("SLASH_COMMAND"))
+                         command=settings.get("SLASH_COMMAND"),
+                         admins=settings.id_list("ADMIN_USER_IDS"))
     except BoltError as error:  # bolt raises it while handling Slack's SlackApiError
         cause = error.__context__
         code = cause.response.get("error") if isinstance(cause, SlackApiError) else error
@@ -88,6 +90,30 @@ def _build_app(store, records, bot_token: str, signing_secret: str):
     except (SlackClientError, OSError) as error:
         _say(T["serve_unreachable"].format(error=error))
     return None
+
+
+PID_FILE = "serve.pid"  # `jobbot kb reload` finds the running bot here
+
+
+def _reload_on_sighup(store, records) -> None:
+    """SIGHUP (sent by `jobbot kb reload`) reloads the knowledge base, off the signal
+    handler's stack: the result is recorded in the bot's database, where the CLI reads it."""
+    from bot.admin import reload_knowledge
+    from bot.curation import ensure_tables
+
+    ensure_tables(records)
+
+    def reload(_signum, _frame):
+        threading.Thread(target=reload_knowledge, args=(store, records, "cli", "signal"),
+                         daemon=True).start()
+    signal.signal(signal.SIGHUP, reload)
+
+
+def _write_pid() -> Path:
+    path = settings.data_dir() / PID_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(str(os.getpid()), encoding="ascii")
+    return path
 
 
 def _stop_on_sigterm() -> None:
@@ -165,12 +191,17 @@ def serve(host: str, port: int, knowledge: str | None = None) -> int:
     if store is None:
         return EXIT_FAILED
     records = Records(settings.data_dir() / DB_NAME)
+    pid_file = None
     try:
         app = _build_app(store, records, bot_token, signing_secret)
         if app is None:
             return EXIT_FAILED
+        _reload_on_sighup(store, records)
+        pid_file = _write_pid()
         if app_token:
             return _run_socket_mode(app, app_token)
         return _run_http(app, host, port)
     finally:
+        if pid_file is not None:
+            pid_file.unlink(missing_ok=True)
         records.close()

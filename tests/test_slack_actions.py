@@ -44,7 +44,8 @@ def test_clarify_in_a_thread_then_a_click_answers_there(slack, slack_api):
     assert block_text(blocks[:1]) == f"질문: {AMBIGUOUS} → 일자리카페"
     assert "일자리카페 2021년 예산" in block_text(blocks, "section")
     assert "16,000천원" in block_text(blocks, "section")
-    assert buttons(blocks) == []
+    # No more clarify buttons; the answer carries 👍/👎 instead.
+    assert [b["action_id"] for b in buttons(blocks)] == ["feedback:up", "feedback:down"]
 
     # The thread now continues about the picked program.
     slack.event(mention(f"<@{BOT_USER}> 2020년은?", thread_ts=event["ts"]))

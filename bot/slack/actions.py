@@ -41,7 +41,8 @@ def register(app: App, deps: Deps) -> None:
             message = notice_message(slack_texts("ko")["button_invalid"])
         else:
             question, program_id = picked
-            message = deps.answer(question, key, show_question=True, program_hint=program_id)
+            message = deps.answer(question, key, show_question=True, program_hint=program_id,
+                                  user=(body.get("user") or {}).get("id", ""), channel=channel)
         if ephemeral:
             if body.get("response_url"):
                 deps.poster.respond(body["response_url"], message, replace_original=True)

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 from slack_bolt import App
 
+from bot.core.store import KnowledgeStore
 from bot.records import Records
 
-from . import actions, commands, dedupe, events
+from . import actions, admin, commands, dedupe, events
 from .asking import Asker, EngineSource
 from .client import web_client
 from .deps import Deps
@@ -18,22 +19,29 @@ from .post import Poster
 def build_app(source: EngineSource, records: Records, *, token: str, signing_secret: str,
               api_url: str = "", command: str = "/jobs",
               subcommands: Mapping[str, commands.Subcommand] | None = None,
+              admins: frozenset[str] = frozenset(),
               process_before_response: bool = False) -> App:
     """The app answering from `source` (a KnowledgeStore, or a function returning the
     current engine: read at every question, so a reload takes effect at once).
 
-    `records` is the bot's database (retry-safe event handling). `api_url` points the Web
-    API client elsewhere (tests). `process_before_response` runs listeners before the HTTP
-    response (tests: deterministic); by default Slack gets its ack first.
+    `records` is the bot's database (retry-safe event handling, questions, feedback,
+    reloads). `admins` are the Slack user IDs allowed to reload and see reports.
+    `api_url` points the Web API client elsewhere (tests). `process_before_response` runs
+    listeners before the HTTP response (tests: deterministic); by default Slack gets its
+    ack first.
 
     Calls auth.test (raises slack_bolt.error.BoltError if Slack rejects the token).
     """
     client = web_client(token, api_url)
     app = App(name="jobbot", client=client, signing_secret=signing_secret,
               process_before_response=process_before_response)
-    deps = Deps(asker=Asker(source), poster=Poster(client), command=command)
+    deps = Deps(asker=Asker(source), poster=Poster(client), command=command, records=records,
+                admins=admins)
+    store = source if isinstance(source, KnowledgeStore) else None
+    subcommands = {**admin.subcommands(deps, store, records), **(subcommands or {})}
     dedupe.register(app, records)  # middleware first: a duplicate never reaches a listener
     events.register(app, deps)
     commands.register(app, deps, subcommands)
     actions.register(app, deps)
+    admin.register(app, deps, records)
     return app

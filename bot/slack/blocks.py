@@ -24,6 +24,7 @@ BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 FALLBACK_LIMIT = 3000  # the notification / fallback text; Slack allows more, nobody reads it
 CLARIFY_ACTION = "clarify"  # action_id prefix of the clarify buttons: "clarify:0", …
+FEEDBACK_ACTION = "feedback"  # action_ids "feedback:up" / "feedback:down"; value: question id
 
 Block = dict[str, Any]
 
@@ -126,8 +127,18 @@ def split_sources(answer: Answer) -> tuple[list[str], list[str]]:
     return body, sources
 
 
+def feedback_buttons(question_id: int) -> Block:
+    """👍 / 👎 under an answer; the value is the recorded question's id."""
+    t = slack_texts("ko")
+    return {"type": "actions", "elements": [
+        {"type": "button", "action_id": f"{FEEDBACK_ACTION}:{kind}", "value": str(question_id),
+         "text": {"type": "plain_text", "text": t[f"feedback_{kind}"], "emoji": True}}
+        for kind in ("up", "down")]}
+
+
 def answer_message(answer: Answer, question: str, *, show_question: bool = False,
-                   program_name: str | None = None) -> Message:
+                   program_name: str | None = None,
+                   feedback_id: int | None = None) -> Message:
     """An answer as Block Kit. `show_question` quotes the question above the answer (where
     Slack does not show it: slash commands, button clicks); `program_name` is the program
     a clarify button picked."""
@@ -144,6 +155,8 @@ def answer_message(answer: Answer, question: str, *, show_question: bool = False
         tail.append(_context(lines))
     if answer.status == "clarify" and answer.candidates:
         tail.extend(_clarify_buttons(answer, question))
+    if feedback_id is not None:
+        tail.append(feedback_buttons(feedback_id))
     blocks = _assemble(head, [fit(line, SECTION_LIMIT) for line in body if line.strip()],
                        tail, answer.lang)
     return Message(fit(answer.text, FALLBACK_LIMIT), blocks)

@@ -55,7 +55,8 @@ def _reply(deps: Deps, body: dict[str, Any], table: Mapping[str, Subcommand]) ->
     # A slash command has no thread: its follow-ups are the same person's next commands
     # in the same channel.
     key = conversation_key(body.get("channel_id", ""), f"slash:{body.get('user_id', '')}")
-    return deps.answer(text, key, show_question=True)
+    return deps.answer(text, key, show_question=True, user=body.get("user_id", ""),
+                       channel=body.get("channel_id", ""))
 
 
 def register(app: App, deps: Deps, subcommands: Mapping[str, Subcommand] | None = None) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.curation import record_question
 from bot.messages import slack_texts
+from bot.records import Records
 
 from .asking import Asker, ConversationKey
 from .blocks import Message, answer_message, help_message, notice_message
@@ -19,9 +21,12 @@ class Deps:
     asker: Asker
     poster: Poster
     command: str  # the slash command's name, e.g. "/jobs" (help text shows it)
+    records: Records | None = None  # where questions are recorded for the curation loop
+    admins: frozenset[str] = frozenset()  # Slack user IDs allowed to reload, see reports
 
     def answer(self, question: str, key: ConversationKey | None, *,
-               show_question: bool = False, program_hint: str | None = None) -> Message:
+               show_question: bool = False, program_hint: str | None = None,
+               user: str = "", channel: str = "") -> Message:
         """The message answering `question`: help for an empty question, an apology if the
         engine fails (the failure is logged; the person is not left waiting)."""
         if not question.strip():
@@ -32,5 +37,18 @@ class Deps:
         except Exception:
             log.exception("answering %r failed", question[:200])
             return notice_message(slack_texts("ko")["error"])
+        question_id = self._record(question, answer, user, channel)
+        feedback = question_id if answer.status == "answered" else None
         return answer_message(answer, question, show_question=show_question,
-                              program_name=picked)
+                              program_name=picked, feedback_id=feedback)
+
+    def _record(self, question: str, answer, user: str, channel: str) -> int | None:
+        """Every question is recorded (unanswered ones feed the admins' report; answered
+        ones carry 👍/👎). A failing record is logged: the answer still goes out."""
+        if self.records is None:
+            return None
+        try:
+            return record_question(self.records, question, answer, user, channel)
+        except Exception:
+            log.exception("recording a question failed")
+            return None

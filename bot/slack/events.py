@@ -36,7 +36,8 @@ def register(app: App, deps: Deps) -> None:
         channel = event["channel"]
         thread_ts = event.get("thread_ts") or event["ts"]
         message = deps.answer(_question(event, context.bot_user_id),
-                              conversation_key(channel, thread_ts))
+                              conversation_key(channel, thread_ts), user=event["user"],
+                              channel=channel)
         deps.poster.post(channel, message, thread_ts=thread_ts)
 
     @app.event("message")
@@ -45,6 +46,7 @@ def register(app: App, deps: Deps) -> None:
         if event.get("channel_type") != "im" or not _from_person(event, context.bot_user_id):
             return
         channel = event["channel"]
-        message = deps.answer(_question(event, context.bot_user_id), conversation_key(channel))
+        message = deps.answer(_question(event, context.bot_user_id), conversation_key(channel),
+                              user=event["user"], channel=channel)
         # A DM is one conversation: answer where the question is (a thread if it is in one).
         deps.poster.post(channel, message, thread_ts=event.get("thread_ts"))

@@ -33,6 +33,15 @@ class Poster:
             return None
         return response.get("ts")
 
+    def post_ephemeral(self, channel: str, user: str, message: Message) -> bool:
+        """chat.postEphemeral: a note only `user` sees (e.g. thanks for feedback)."""
+        try:
+            self.client.chat_postEphemeral(channel=channel, user=user, **message.kwargs())
+        except (SlackApiError, SlackClientError, OSError) as error:
+            log.error("chat.postEphemeral to %s failed: %r", channel, error)
+            return False
+        return True
+
     def respond(self, response_url: str, message: Message, *, replace_original: bool = False,
                 in_channel: bool = False) -> bool:
         """Answer through a slash command's or a button's response_url (ephemeral unless
