@@ -31,6 +31,7 @@ _RATE_WORDS = ("달성률", "달성", "rate", "achievement")
 _ACTUAL_WORDS = ("실적", "actual", "result")
 _COUNT_WORDS = ("인원", "몇명", "참여자", "people", "participants")
 _CONTACT_WORDS = ("담당자", "연락처", "contact", "누구한테", "문의")
+_STAFF_WORDS = ("근무", "직원", "운영인력", "인력구성", "상담사", "staff")
 
 
 _FIELD_INTENT = {"eligibility": "eligibility", "place": "place", "team": "team",
@@ -90,6 +91,10 @@ class Engine:
                            for p in kb.programs.values()}
         self.subject_keys = {p.id: {alias_key(f.get("subject")) for f in p.facts
                                     if f.get("subject")} for p in kb.programs.values()}
+        self.fact_words = {p.id: "|".join(sorted({alias_key(f.get(k)) for f in p.facts
+                                                  for k in ("name", "subject", "label")
+                                                  if f.get(k)}))
+                           for p in kb.programs.values()}
 
     def _pick_results_program(self) -> str | None:
         """The department's own job-creation series answers questions that name no program
@@ -144,7 +149,10 @@ class Engine:
         top = matches[0]
         rivals = [m for m in matches[1:] if m.score >= top.score - CLARIFY_MARGIN
                   and not (m.start >= top.start and m.end <= top.end)
-                  and not self._related(top.program_id, m.program_id)]
+                  and not self._related(top.program_id, m.program_id)
+                  # "새벽일자리쉼터 기간제 일자리 창출": words of the top program's own
+                  # facts, not a second program.
+                  and m.alias not in self.fact_words.get(top.program_id, "")]
         if rivals:
             programs = [self.kb.programs[m.program_id] for m in (top, *rivals)]
             names = ", ".join(p.short for p in programs)
@@ -174,6 +182,10 @@ class Engine:
     def _answer_program(self, program: Program, query: Query, match: Match | None) -> Answer:
         residual = self._residual(program, query.compact, match)
         intent = query.intent
+        if any(w in query.compact for w in _STAFF_WORDS) and any(
+                f.type == "info" and f.get("field") == "staff" for f in program.facts):
+            return _with_context(self._info(program, query, residual, "overview", ("staff",)),
+                                 _Context(program.id, query))
         if intent is None:
             intent, fields = self._intent_from_facts(program, residual)
             if fields:
@@ -443,6 +455,9 @@ class Engine:
             exact = [f for f in facts if (query.quarter is None
                                           or f.get("quarter") == query.quarter)
                      and (query.half is None or f.get("half") == query.half)]
+            if not exact and (query.half, query.quarter) in ((1, None), (None, 2)):
+                # Results are cumulative: to the end of Q2 is the first half.
+                exact = [f for f in facts if f.get("half") == 1 or f.get("quarter") == 2]
             if not exact:
                 periods = sorted({self._period_label(f, t) for f in most_relevant(facts)})
                 asked = self._asked_period(query, t)

@@ -125,8 +125,14 @@ def _years(text: str) -> list[int]:
     return years
 
 
+# Words that contain an intent keyword but do not mean it ("기간제" is not "기간").
+_NOT_KEYWORDS = ("기간제", "인력시장")
+
+
 def detect_intent(text: str, compact: str) -> tuple[str | None, dict[str, int]]:
     scores: dict[str, int] = {}
+    for word in _NOT_KEYWORDS:
+        compact = compact.replace(word, " ")
     words = set(text.split())
     for intent, keywords in _INTENT_WORDS.items():
         total = 0
