@@ -176,12 +176,58 @@ def _digest(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"날짜 형식이 잘못되었습니다: {args.as_of} (예: 2021-05-03)", file=sys.stderr)
         return 2
+    if args.post:
+        return _digest_post(engine, args.team, day if args.as_of else None)
     digest = compose(engine, scope, day)
     if args.json:
         print(json.dumps(digest.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(render_text(digest))
     return 0
+
+
+def _digest_post(engine, team: str | None, day) -> int:
+    """`jobbot digest --post`: each team's digest (or `team`'s) to its DIGEST_CHANNELS
+    channel, once per week and channel whoever else posts it (bot.digest_posting). `day`
+    None: today in DIGEST_TIMEZONE. Exit 1 if a post failed, 2 on wrong settings."""
+    from bot import digest_config, settings
+    from bot import digest_posting as posting
+    from bot.messages import DIGEST
+    from bot.records import DB_NAME, Records
+
+    token = settings.get("SLACK_BOT_TOKEN")
+    try:
+        config = digest_config.load()
+        config.check_scopes(engine.kb)
+    except digest_config.ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    problem = None
+    if not token:
+        problem = DIGEST["cli_no_token"]
+    elif team and team not in config.channels:
+        problem = DIGEST["cli_no_channel"].format(scope=team)
+    elif not config.channels:
+        problem = DIGEST["cli_no_channels"]
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    channels = {team: config.channels[team]} if team else dict(config.channels)
+    records = Records(settings.data_dir() / DB_NAME)
+    try:
+        poster = posting.DigestPoster(records, posting.posting_client(
+            token, settings.get("SLACK_API_URL")))
+        outcomes = posting.post_scopes(engine, poster, channels, day or config.today(), "cli")
+    finally:
+        records.close()
+    failed = [o for o in outcomes if o.status in (posting.FAILED, posting.UNCERTAIN)]
+    for o in outcomes:
+        key = f"cli_{o.status}" if o.status != posting.ALREADY else \
+            "cli_already_posted" if o.previous == posting.POSTED else "cli_already_pending"
+        print(DIGEST[key].format(scope=o.scope, channel=o.channel, week=o.week, ts=o.ts,
+                                 at=o.at, error=o.error),
+              file=sys.stderr if o in failed else sys.stdout)
+    return 1 if failed else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -301,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--team", help="팀 또는 부서 이름 (기본: 일자리창출과 전체)")
     digest.add_argument("--as-of", help="기준 날짜 YYYY-MM-DD (기본: 오늘)")
     digest.add_argument("--json", action="store_true", help="JSON으로 출력")
+    digest.add_argument("--post", action="store_true",
+                        help="Slack에 게시 (DIGEST_CHANNELS의 채널, 한 주에 한 번; "
+                             "--team이 없으면 모든 팀)")
     digest.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
     digest.set_defaults(func=_digest)
     return parser

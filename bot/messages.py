@@ -195,3 +195,59 @@ SLACK_EN = {
 
 def slack_texts(lang: str) -> dict:
     return SLACK_EN if lang == "en" else SLACK_KO
+
+
+# ---- Weekly digest ----------------------------------------------------------------------
+# The digest's own text is in bot.core.digest (render_text); these are the words around it:
+# the Slack preview and its button, who may post, what happened, and the settings' errors.
+
+DIGEST = {
+    "post_button": "채널에 게시",
+    "preview_note": ("미리보기입니다 (나에게만 보입니다). ‘채널에 게시’를 누르면 이 채널의 모두가 "
+                     "봅니다. 게시는 팀장과 관리자만 할 수 있고, 한 주에 한 번만 됩니다."),
+    "confirm_title": "다이제스트 게시",
+    "confirm_text": "{scope} 주간 다이제스트({week})를 이 채널에 게시할까요?",
+    "confirm_yes": "게시",
+    "confirm_no": "취소",
+    "cut": "(길어서 {n}줄을 생략했습니다. 팀을 지정하면 짧아집니다)",
+    "refused": ("죄송합니다. 다이제스트를 채널에 게시하는 것은 팀장과 관리자만 할 수 있습니다. "
+                "게시가 필요하시면 팀장님께 부탁해 주세요. 미리보기는 언제든 보실 수 있습니다."),
+    "unknown_team": "알 수 없는 팀입니다: {team}. 가능한 값: {known}",
+    "bad_date": "날짜 형식이 잘못되었습니다: {value} (예: 2021-05-03)",
+    # What became of a post, in Slack (the channel is the one the button is in)
+    "posted": "{scope} 주간 다이제스트({week})를 이 채널에 게시했습니다.",
+    "already_posted": ("{scope} 주간 다이제스트({week})는 이미 이 채널에 게시되었습니다 ({at}). "
+                       "한 주에 한 번만 게시합니다."),
+    "already_pending": ("{scope} 주간 다이제스트({week})는 다른 곳에서 게시를 시작했지만 결과가 "
+                        "확인되지 않았습니다. 채널에 올라왔는지 확인해 주시고, 올라오지 않았다면 "
+                        "관리자에게 알려 주세요."),
+    "failed": ("게시하지 못했습니다 ({error}). 봇이 이 채널에 초대되어 있는지(/invite @JobBot) "
+               "확인한 뒤 다시 눌러 주세요."),
+    "uncertain": ("Slack의 응답을 받지 못해 게시되었는지 알 수 없습니다 ({error}). 두 번 올라가지 "
+                  "않도록 다시 게시하지 않습니다. 채널을 확인하시고, 올라오지 않았다면 관리자에게 "
+                  "알려 주세요."),
+    # `jobbot digest --post`: one line per team
+    "cli_posted": "게시함: {scope} → {channel} ({week}, ts {ts})",
+    "cli_already_posted": "이미 게시됨: {scope} → {channel} ({week}, {at})",
+    "cli_already_pending": ("게시 결과 미확인: {scope} → {channel} ({week}) — 다른 실행이 게시 중"
+                            "이거나 도중에 멈췄습니다. 채널을 확인해 주세요."),
+    "cli_failed": ("실패: {scope} → {channel} ({week}): {error} — 다시 실행하면 다시 "
+                   "시도합니다."),
+    "cli_uncertain": ("결과 불명: {scope} → {channel} ({week}): {error} — 두 번 올라가지 않도록 "
+                      "다시 시도하지 않습니다. 채널을 확인해 주세요."),
+    "cli_no_token": "게시하려면 SLACK_BOT_TOKEN이 필요합니다 (.env 파일이나 환경변수).",
+    "cli_no_channel": "{scope}의 게시 채널이 DIGEST_CHANNELS에 없습니다.",
+    "cli_no_channels": ("DIGEST_CHANNELS가 비어 있어 게시할 팀이 없습니다. "
+                        "예: DIGEST_CHANNELS=공공일자리팀=C0123ABC,일자리창출과=C0456DEF"),
+    # Settings (`jobbot serve`, `jobbot digest --post`)
+    "bad_channels": ("DIGEST_CHANNELS 항목이 잘못되었습니다: '{item}'. '팀이름=채널ID'를 쉼표로 "
+                     "이어 써 주세요 (채널 ID는 C나 G로 시작, 예: 공공일자리팀=C0123ABC)."),
+    "duplicate_channel": "DIGEST_CHANNELS에 {scope}이(가) 두 번 있습니다.",
+    "bad_timezone": "DIGEST_TIMEZONE 값을 알 수 없습니다: '{value}' (예: Asia/Seoul).",
+    "bad_schedule": ("DIGEST_SCHEDULE 값이 잘못되었습니다: '{value}' ({error}). cron 형식 "
+                     "'분 시 일 월 요일'로 써 주세요 (예: 0 9 * * MON)."),
+    "no_channels": ("DIGEST_SCHEDULE이 설정되었지만 DIGEST_CHANNELS가 비어 있어 게시할 곳이 "
+                    "없습니다."),
+    "unknown_scopes": "DIGEST_CHANNELS의 팀을 알 수 없습니다: {scopes}. 가능한 값: {known}",
+    "scheduled": "주간 다이제스트 예약: '{schedule}' ({timezone}), 다음 게시 {next}",
+}

@@ -76,13 +76,15 @@ def _build_app(store, records, bot_token: str, signing_secret: str):
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError, SlackClientError
 
+    from bot import digest_config
     from bot.slack.app import build_app
 
     try:
         return build_app(store, records, token=bot_token, signing_secret=signing_secret,
                          api_url=settings.get("SLACK_API_URL"),
                          command=settings.get("SLASH_COMMAND"),
-                         admins=settings.id_list("ADMIN_USER_IDS"))
+                         admins=settings.id_list("ADMIN_USER_IDS"),
+                         digest_config=digest_config.load())  # checked by serve()
     except BoltError as error:  # bolt raises it while handling Slack's SlackApiError
         cause = error.__context__
         code = cause.response.get("error") if isinstance(cause, SlackApiError) else error
@@ -179,7 +181,10 @@ def serve(host: str, port: int, knowledge: str | None = None) -> int:
     bot_token = settings.get("SLACK_BOT_TOKEN")
     signing_secret = settings.get("SLACK_SIGNING_SECRET")
     app_token = settings.get("SLACK_APP_TOKEN")
-    problems = check_settings(bot_token, signing_secret, app_token)
+    from bot.digest_config import ConfigError
+    from bot.scheduler import setting_problems, start_from_settings
+
+    problems = check_settings(bot_token, signing_secret, app_token) + setting_problems()
     if problems:
         for problem in problems:
             _say(problem)
@@ -192,16 +197,25 @@ def serve(host: str, port: int, knowledge: str | None = None) -> int:
         return EXIT_FAILED
     records = Records(settings.data_dir() / DB_NAME)
     pid_file = None
+    scheduler = None  # the weekly digest's, when DIGEST_SCHEDULE is set
     try:
         app = _build_app(store, records, bot_token, signing_secret)
         if app is None:
             return EXIT_FAILED
+        try:
+            scheduler = start_from_settings(lambda: store.engine, records, bot_token,
+                                            settings.get("SLACK_API_URL"))
+        except ConfigError as error:  # DIGEST_CHANNELS names a team nobody knows
+            _say(str(error))
+            return EXIT_SETTINGS
         _reload_on_sighup(store, records)
         pid_file = _write_pid()
         if app_token:
             return _run_socket_mode(app, app_token)
         return _run_http(app, host, port)
     finally:
+        if scheduler is not None:
+            scheduler.stop()  # lets a post under way finish and record how it went
         if pid_file is not None:
             pid_file.unlink(missing_ok=True)
         records.close()

@@ -33,6 +33,14 @@ SETTINGS: tuple[Setting, ...] = (
             "http://127.0.0.1:8888/api/ for tests. Empty: Slack's own."),
     Setting("SLASH_COMMAND", "/jobs", "Name of the slash command the app answers."),
     Setting("ADMIN_USER_IDS", "", "Comma-separated Slack user IDs of admins (reload, reports)."),
+    Setting("TEAM_LEAD_USER_IDS", "", "Comma-separated Slack user IDs of team leads: they "
+            "(and admins) may post the weekly digest to a channel."),
+    Setting("DIGEST_CHANNELS", "", "Where each team's weekly digest is posted: "
+            "team=channel ID pairs, comma-separated, e.g. 공공일자리팀=C0123,일자리창출과=C0789."),
+    Setting("DIGEST_SCHEDULE", "", "When `jobbot serve` posts the digests to DIGEST_CHANNELS: "
+            "cron fields (minute hour day month weekday), e.g. 0 9 * * MON. Empty: never."),
+    Setting("DIGEST_TIMEZONE", "Asia/Seoul", "Time zone of DIGEST_SCHEDULE and of the "
+            "digest's week (today's date, Monday to Sunday)."),
     Setting("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
 )
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from slack_bolt import App
 
 from bot.core.store import KnowledgeStore
+from bot.digest_config import DigestConfig
 from bot.records import Records
 
-from . import actions, admin, commands, dedupe, events
+from . import actions, admin, commands, dedupe, digest, events
 from .asking import Asker, EngineSource
 from .client import web_client
 from .deps import Deps
@@ -20,12 +21,14 @@ def build_app(source: EngineSource, records: Records, *, token: str, signing_sec
               api_url: str = "", command: str = "/jobs",
               subcommands: Mapping[str, commands.Subcommand] | None = None,
               admins: frozenset[str] = frozenset(),
+              digest_config: DigestConfig | None = None,
               process_before_response: bool = False) -> App:
     """The app answering from `source` (a KnowledgeStore, or a function returning the
     current engine: read at every question, so a reload takes effect at once).
 
     `records` is the bot's database (retry-safe event handling, questions, feedback,
     reloads). `admins` are the Slack user IDs allowed to reload and see reports.
+    `digest_config`: the weekly digest's channels and team leads (default: none).
     `api_url` points the Web API client elsewhere (tests). `process_before_response` runs
     listeners before the HTTP response (tests: deterministic); by default Slack gets its
     ack first.
@@ -38,10 +41,13 @@ def build_app(source: EngineSource, records: Records, *, token: str, signing_sec
     deps = Deps(asker=Asker(source), poster=Poster(client), command=command, records=records,
                 admins=admins)
     store = source if isinstance(source, KnowledgeStore) else None
-    subcommands = {**admin.subcommands(deps, store, records), **(subcommands or {})}
+    digests = digest.feature(records, token, api_url, digest_config)
+    subcommands = {**admin.subcommands(deps, store, records),
+                   **digest.subcommands(deps, digests), **(subcommands or {})}
     dedupe.register(app, records)  # middleware first: a duplicate never reaches a listener
     events.register(app, deps)
     commands.register(app, deps, subcommands)
     actions.register(app, deps)
     admin.register(app, deps, records)
+    digest.register(app, deps, digests)
     return app
