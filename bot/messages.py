@@ -146,7 +146,8 @@ SLACK_KO = {
     "help_usage": ("채널에서는 @JobBot을 부르고 질문하세요. 같은 스레드에서 이어서 물으면 앞의 "
                    "질문을 이어받습니다. DM으로 물어도 됩니다.\n"
                    "`{command} 질문` 답하기 · `{command} programs` 사업 목록 · "
-                   "`{command} help` 이 도움말\n"
+                   "`{command} help` 이 도움말 · "
+                   "`{command} digest [팀] [날짜]` 주간 다이제스트 미리보기\n"
                    "관리자: `{command} reload` 지식베이스 다시 불러오기 · "
                    "`{command} reload history` 기록 · `{command} unanswered [일수]` 못 답한 질문"),
     "programs_head": "사업 {n}개입니다. 질문에는 굵게 쓴 짧은 이름을 쓰면 됩니다.",
