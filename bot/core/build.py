@@ -102,9 +102,15 @@ def write_db(kb: KnowledgeBase, db_path: str | Path) -> None:
     os.close(fd)
     try:
         db = sqlite_utils.Database(tmp)
+        # A temporary file nobody reads yet: no journal and no sync per insert batch; it is
+        # synced once, whole, before the rename makes it the database.
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         with db.conn:
             _write(db, kb)
         db.close()
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(tmp, db_path)
     finally:
         if os.path.exists(tmp):
