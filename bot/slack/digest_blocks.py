@@ -11,7 +11,7 @@ from datetime import date
 from bot.core.digest import Digest, render_text
 from bot.messages import DIGEST
 
-from .blocks import FALLBACK_LIMIT, MAX_BLOCKS, SECTION_LIMIT, Block, Message
+from .blocks import FALLBACK_LIMIT, MAX_BLOCKS, SECTION_LIMIT, Block, Message, _pack
 from .text import escape, fit
 
 POST_ACTION = "digest_post"  # action_id of the preview's button
@@ -42,17 +42,6 @@ def _parts(lines: list[str]) -> list[list[str]]:
                 parts.append([])
             parts[-1].append(fit(line, SECTION_LIMIT))
     return parts
-
-
-def _chunks(lines: list[str]) -> list[str]:
-    """Lines joined into as few texts of at most SECTION_LIMIT characters as will do."""
-    chunks: list[str] = []
-    for line in lines:
-        if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_LIMIT:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line)
-    return chunks
 
 
 def button_value(scope: str, day: date) -> str:
@@ -95,7 +84,7 @@ def digest_message(digest: Digest, *, preview_day: date | None = None) -> Messag
     title, body = lines[0], lines[1:]
     based_on = [line for line in body if line.startswith(_BASED_ON)]
     body = [line for line in body if not line.startswith(_BASED_ON)]
-    sections = [_section(chunk) for part in _parts(body) for chunk in _chunks(part)]
+    sections = [_section(chunk) for part in _parts(body) for chunk in _pack(part)]
     tail = [_context(fit(line, SECTION_LIMIT)) for line in based_on]
     if preview_day is not None:
         tail += [_context(escape(DIGEST["preview_note"])), _post_button(digest, preview_day)]
