@@ -9,15 +9,12 @@ from pathlib import Path
 
 
 def _kb_validate(args: argparse.Namespace) -> int:
-    from bot import settings
     from bot.core.loader import load
 
-    root = Path(args.knowledge or settings.knowledge_dir())
+    root, _ = _paths(args)
     kb, problems = load(root)
-    for problem in problems:
-        print(problem, file=sys.stderr)
     if problems:
-        print(f"오류 {len(problems)}건: 지식베이스를 쓸 수 없습니다 ({root})", file=sys.stderr)
+        _print_problems(problems)
         return 1
     print(f"OK: 사업 {len(kb.programs)}개, 사실 {len(kb.facts)}건, 보고서 {len(kb.reports)}건")
     return 0
@@ -37,27 +34,31 @@ def _print_problems(problems) -> None:
     print(f"오류 {len(problems)}건: 지식베이스를 쓸 수 없습니다", file=sys.stderr)
 
 
-def _kb_build(args: argparse.Namespace) -> int:
-    from bot.core.build import InvalidKnowledge, build
+def _compiled(args: argparse.Namespace, rebuild: bool):
+    """The compiled knowledge base (built anew, or only when stale), or None after
+    printing every problem."""
+    from bot.core.build import InvalidKnowledge, build, ensure_built
 
     root, db_path = _paths(args)
     try:
-        kb = build(root, db_path)
+        return (build if rebuild else ensure_built)(root, db_path)
     except InvalidKnowledge as error:
         _print_problems(error.problems)
+        return None
+
+
+def _kb_build(args: argparse.Namespace) -> int:
+    kb = _compiled(args, rebuild=True)
+    if kb is None:
         return 1
+    _, db_path = _paths(args)
     print(f"빌드 완료: {db_path} (사업 {len(kb.programs)}개, 사실 {len(kb.facts)}건)")
     return 0
 
 
 def _kb_stats(args: argparse.Namespace) -> int:
-    from bot.core.build import InvalidKnowledge, ensure_built
-
-    root, db_path = _paths(args)
-    try:
-        kb = ensure_built(root, db_path)
-    except InvalidKnowledge as error:
-        _print_problems(error.problems)
+    kb = _compiled(args, rebuild=False)
+    if kb is None:
         return 1
     order = kb.report_order()
     header = ["id", "사업명", "부서", *order, "계"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -201,6 +202,13 @@ def _parse(headers: dict[str, str], raw: bytes) -> dict[str, Any]:
 # ---- requests as Slack sends them ------------------------------------------------------
 
 _ts = itertools.count(1)
+
+
+def free_port() -> int:
+    """A local port nobody listens on (for a `jobbot serve` subprocess)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def new_ts() -> str:

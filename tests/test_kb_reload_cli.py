@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 from conftest import KNOWLEDGE, REPO
-from slack_testkit import BOT_USER, event_body, mention, signed_headers
-from test_slack_serve import _env, _free_port, _post, _serve, _stop, _wait_listening
+from slack_testkit import BOT_USER, event_body, free_port, mention, signed_headers
+from test_slack_serve import _env, _post, _serve, _stop, _wait_listening
 
 pytest_plugins = ("slack_testkit",)
 
@@ -27,7 +27,7 @@ def test_kb_reload_reaches_the_running_bot(slack_api, tmp_path):
     nobody = _jobbot(env, "kb", "reload", "--timeout", "5")
     assert nobody.returncode == 1 and "실행 중인 봇" in nobody.stderr
 
-    port = _free_port()
+    port = free_port()
     proc = _serve(env, tmp_path, "--host", "127.0.0.1", "--port", str(port))
     try:
         _wait_listening(proc, port)

@@ -6,7 +6,6 @@ injected; nothing sleeps."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import REPO
-from slack_testkit import BOT_TOKEN, SECRET, block_text
+from slack_testkit import BOT_TOKEN, SECRET, block_text, free_port
 
 from bot.digest_config import ConfigError, DigestConfig
 from bot.digest_posting import ALREADY, FAILED, POSTED, DigestPoster, posting_client
@@ -167,12 +166,6 @@ def _serve_env(tmp_path, slack_api, **extra: str) -> dict[str, str]:
     return env
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _answered(url: str) -> None:
     """Any HTTP answer (Bolt says 404 to a GET) means the server's loop is running."""
     try:
@@ -184,7 +177,7 @@ def _answered(url: str) -> None:
 def test_serve_posts_on_schedule_and_stops_cleanly(slack_api, tmp_path):
     # Every minute: a fire time is always due at start, so the catch-up posts at once.
     env = _serve_env(tmp_path, slack_api, DIGEST_SCHEDULE="* * * * *")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port),
                              "--host", "127.0.0.1"], cwd=REPO, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -25,6 +25,7 @@ from slack_testkit import (
     FakeSlackAPI,
     block_text,
     event_body,
+    free_port,
     mention,
     signed_headers,
 )
@@ -46,12 +47,6 @@ def _env(data_dir: Path, **settings: str) -> dict[str, str]:
                 "SLACK_APP_TOKEN": "", "SLACK_API_URL": "", "SLASH_COMMAND": "/jobs",
                 "LOG_LEVEL": "INFO", **settings})
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _serve(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen:
@@ -92,7 +87,7 @@ def _post(url: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
 # ---- HTTP ------------------------------------------------------------------------------
 
 def test_serve_over_http_answers_a_signed_event_in_its_thread(slack_api, data_dir, tmp_path):
-    port = _free_port()
+    port = free_port()
     proc = _serve(_env(data_dir, SLACK_API_URL=slack_api.api_url), tmp_path,
                   "--host", "127.0.0.1", "--port", str(port))
     try:
@@ -221,7 +216,7 @@ def test_serve_explains_bad_settings_without_a_traceback(data_dir, tmp_path):
          "Slack 인증에 실패했습니다 (invalid_auth)"),
         ({"SLACK_APP_TOKEN": "xapp-revoked", "SLACK_API_URL": api.api_url}, 1,
          "Socket Mode 연결에 실패했습니다 (invalid_auth)"),
-        ({"SLACK_API_URL": f"http://127.0.0.1:{_free_port()}/api/"}, 1,
+        ({"SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/"}, 1,
          "Slack에 연결하지 못했습니다"),
         ({"SLACK_API_URL": api.api_url}, 1, "요청을 받을 수 없습니다"),
     ]

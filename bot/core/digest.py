@@ -14,7 +14,7 @@ from typing import Any
 from bot.messages import KO
 
 from .answer import money, number
-from .engine import Engine, _period_rank
+from .engine import STAGE_ORDER, Engine, _period_rank
 from .model import Fact, KnowledgeBase, Program
 
 LOOKAHEAD_WEEKS = 4
@@ -236,15 +236,13 @@ def _budgets(engine: Engine, programs: list[Program], year: int) -> list[Budget]
                   and not f.get("label") and not f.get("subject")]
         if not yearly:
             continue
-        exact = [f for f in yearly if f.get("year") == year]
-        pool = exact or [f for f in yearly if f.get("year") == max(
-            f.get("year") for f in yearly if f.get("year") <= year)] if any(
-            f.get("year") <= year for f in yearly) else exact or yearly
-        if not pool:
-            continue
-        stage_order = {"plan": 0, "actual": 1, "executed": 2, "secured": 3}
-        best = sorted(pool, key=lambda f: (-engine.report_rank.get(f.report, 0),
-                                           stage_order.get(f.get("stage"), 9)))[0]
+        # The reference year, else the latest year before it, else the latest there is.
+        years = {f.get("year") for f in yearly}
+        chosen = year if year in years else max((y for y in years if y <= year),
+                                                default=max(years))
+        pool = [f for f in yearly if f.get("year") == chosen]
+        best = min(pool, key=lambda f: (-engine.report_rank.get(f.report, 0),
+                                        STAGE_ORDER.get(f.get("stage"), 9)))
         out.append(Budget(program.short, program.id, best.get("year"), year, best.get("total"),
                           best.get("unit"), best.get("stage"), best.report,
                           " / ".join(best.quotes)))

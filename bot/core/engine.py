@@ -20,6 +20,8 @@ from .query import Query, parse, strip_intent_words
 from .text import alias_key
 
 MAX_QUESTION = 2000
+# Which budget figure of a year comes first when the question names no stage.
+STAGE_ORDER = {"plan": 0, "actual": 1, "executed": 2, "secured": 3}
 CLARIFY_MARGIN = 4.0
 MAX_LINES = 6
 
@@ -328,10 +330,9 @@ class Engine:
         in_year = [f for f in in_year if _relevance(residual, f.get("subject")) == best_rel]
         if best_rel == 0 and any(not f.get("subject") for f in in_year):
             in_year = [f for f in in_year if not f.get("subject")]
-        stage_order = {"plan": 0, "actual": 1, "executed": 2, "secured": 3}
         in_year.sort(key=lambda f: (f.get("stage") != query.stage,
                                     -self.report_rank.get(f.report, 0),
-                                    stage_order.get(f.get("stage"), 9)))
+                                    STAGE_ORDER.get(f.get("stage"), 9)))
         primary = in_year[0]
         used = [primary]
         if asks_ratio:
@@ -416,10 +417,9 @@ class Engine:
         t = texts(query.lang)
         facts = [f for f in program.facts if f.type == "metric"]
         if not facts:
-            if intent == "participants":
-                return self._eligibility(program, query, residual, "eligibility", strict=True) \
-                    if any(f.get("field") == "eligibility" for f in program.facts
-                           if f.type == "info") else self._missing(program, query, intent)
+            if intent == "participants" and any(
+                    f.type == "info" and f.get("field") == "eligibility" for f in program.facts):
+                return self._eligibility(program, query, residual, "eligibility")
             return self._missing(program, query, intent)
         if query.group:
             grouped = [f for f in facts if f.get("group") == query.group]
@@ -650,7 +650,7 @@ class Engine:
             program=program.short, field=t["field"].get(field, field), text=fact.get("text"))
 
     def _info(self, program: Program, query: Query, residual: str, intent: str,
-              fields: tuple[str, ...], strict: bool = False) -> Answer:
+              fields: tuple[str, ...]) -> Answer:
         t = texts(query.lang)
         facts = [f for f in program.facts if f.type == "info" and f.get("field") in fields]
         if not facts:
@@ -684,8 +684,8 @@ class Engine:
             used.append(other)
         return self._done(program, query, intent, lines, used)
 
-    def _eligibility(self, program: Program, query: Query, residual: str, intent: str,
-                     strict: bool = False) -> Answer:
+    def _eligibility(self, program: Program, query: Query, residual: str,
+                     intent: str) -> Answer:
         return self._info(program, query, residual, intent, ("eligibility",))
 
     def _place(self, program: Program, query: Query, residual: str, intent: str) -> Answer:
