@@ -16,9 +16,11 @@ import sqlite_utils
 
 from .loader import load
 from .model import Fact, KnowledgeBase, Problem, Program, Report
+from .places import Places
+from .places import from_data as places_from_data
 from .text import alias_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "knowledge.db"
 
 
@@ -32,7 +34,8 @@ class InvalidKnowledge(Exception):
 
 def source_files(root: Path) -> list[Path]:
     root = Path(root)
-    files = [root / "reports.toml", *sorted((root / "programs").glob("*.toml"))]
+    files = [root / "reports.toml", root / "places.toml",
+             *sorted((root / "programs").glob("*.toml"))]
     files += sorted((root / "sources").glob("*.txt"))
     return [f for f in files if f.exists()]
 
@@ -78,6 +81,17 @@ def _write(db: sqlite_utils.Database, kb: KnowledgeBase) -> None:
         ({"fact_id": f.id, "program_id": f.program_id, "report": f.report,
           **{k: f.get(k) for k in ("start", "end", "ongoing", "what", "stage", "subject")}}
          for f in facts if f.type == "milestone"), pk="fact_id")
+    places = kb.places
+    db["places"].insert_all(
+        [{"name": name, "kind": "home", "region": None, "english": None} for name in places.home]
+        + [{"name": name, "kind": "ambiguous", "region": None, "english": None}
+           for name in places.ambiguous]
+        + [{"name": r.name, "kind": "home_region" if r.name == places.home_region
+            else "region", "region": None, "english": r.english} for r in places.regions]
+        + [{"name": g, "kind": "government", "region": r.name, "english": None}
+           for r in places.regions for g in r.governments])
+    if "places" not in db.table_names():
+        db["places"].create({"name": str, "kind": str, "region": str, "english": str})
     for table in ("aliases", "facts", "budgets", "metrics", "milestones"):
         if table not in db.table_names():  # a knowledge base may have none of a kind
             db[table].create({"program_id": str, "fact_id": str})
@@ -144,9 +158,23 @@ def read_db(db_path: str | Path) -> KnowledgeBase:
                 parts=tuple(json.loads(row["parts"])), path=row["path"])
             for row in db.query("select * from programs order by rowid")
         }
+        places = _read_places(db)
     finally:
         db.close()
-    return KnowledgeBase(reports=reports, programs=programs)
+    return KnowledgeBase(reports=reports, programs=programs, places=places)
+
+
+def _read_places(db: sqlite_utils.Database) -> Places:
+    rows = list(db.query("select * from places order by rowid"))
+    regions = [{"name": r["name"], "english": r["english"] or "",
+                "governments": [g["name"] for g in rows
+                                if g["kind"] == "government" and g["region"] == r["name"]]}
+               for r in rows if r["kind"] in ("region", "home_region")]
+    return places_from_data({
+        "home": [r["name"] for r in rows if r["kind"] == "home"],
+        "ambiguous": [r["name"] for r in rows if r["kind"] == "ambiguous"],
+        "home_region": next((r["name"] for r in rows if r["kind"] == "home_region"), ""),
+        "region": regions})
 
 
 def is_stale(root: str | Path, db_path: str | Path) -> bool:

@@ -14,7 +14,9 @@ from typing import Any
 from bot.messages import KO
 
 from .answer import money, number
-from .engine import STAGE_ORDER, Engine, _period_rank
+from .engine import STAGE_ORDER, Engine
+from .render import date_text as _date_text
+from .render import period_rank as _period_rank
 from .model import Fact, KnowledgeBase, Program
 
 LOOKAHEAD_WEEKS = 4
@@ -161,7 +163,6 @@ def _milestones(kb: KnowledgeBase, programs: list[Program], start: date, end: da
 
 def _milestone(kb: KnowledgeBase, program: Program, fact: Fact, first: date, last: date,
                status: str) -> Milestone:
-    from .engine import _date_text
 
     when = _date_text(fact.get("start"), KO)
     if fact.get("end"):

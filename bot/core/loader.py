@@ -23,6 +23,8 @@ from .model import (
     Program,
     Report,
 )
+from .places import Places
+from .places import from_data as places_from_data
 from .provenance import missing_figures, squash
 from .text import alias_key
 
@@ -104,6 +106,36 @@ def _read_toml(path: Path, rel: str, problems: list[Problem]) -> tuple[dict | No
         problems.append(Problem(rel, _toml_error_line(error, text), "",
                                 f"TOML 문법 오류: {error}"))
         return None, text
+
+
+def _load_places(root: Path, problems: list[Problem]) -> Places:
+    """places.toml is optional: without it no other place is recognised."""
+    rel = "places.toml"
+    path = root / rel
+    if not path.exists():
+        return Places()
+    data, text = _read_toml(path, rel, problems)
+    if data is None:
+        return Places()
+    lines = text.splitlines()
+    headers = [i + 1 for i, line in enumerate(lines) if line.strip().startswith("[[region]]")]
+    unknown = set(data) - {"home", "home_region", "ambiguous", "region"}
+    if unknown:
+        problems.append(Problem(rel, 0, "", f"알 수 없는 키: {', '.join(sorted(unknown))}"))
+    for key in ("home", "ambiguous"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(Problem(rel, 0, key, "문자열 목록이어야 합니다"))
+            return Places()
+    for n, region in enumerate(data.get("region", [])):
+        line = headers[n] if n < len(headers) else 0
+        govs = region.get("governments", []) if isinstance(region, dict) else None
+        if not isinstance(region, dict) or not isinstance(region.get("name"), str) or \
+                not isinstance(govs, list) or not all(isinstance(g, str) for g in govs):
+            problems.append(Problem(rel, line, f"region[{n}]",
+                                    "name(문자열)과 governments(문자열 목록)가 필요합니다"))
+            return Places()
+    return places_from_data(data)
 
 
 def _load_reports(root: Path, problems: list[Problem]) -> dict[str, Report]:
@@ -341,4 +373,5 @@ def load(root: str | Path) -> tuple[KnowledgeBase, list[Problem]]:
         if program is not None:
             programs[program.id] = program
     _check_links(programs, problems)
-    return KnowledgeBase(reports=reports, programs=programs), problems
+    places = _load_places(root, problems)
+    return KnowledgeBase(reports=reports, programs=programs, places=places), problems

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .places import Places
+
 FACT_TYPES = ("budget", "metric", "milestone", "info")
 BUDGET_STAGES = ("plan", "secured", "executed", "actual")
 INFO_FIELDS = (
@@ -64,6 +66,7 @@ class Program:
 class KnowledgeBase:
     reports: dict[str, Report]
     programs: dict[str, Program]
+    places: Places = field(default_factory=Places)
 
     @property
     def facts(self) -> list[Fact]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from .text import hangul_ratio, normalize
 
@@ -63,17 +64,26 @@ _GROUPS = {"청년": "청년", "중장년": "중장년", "장년": "중장년", 
 _STAGES = {"실적": "actual", "집행": "executed", "확보": "secured", "계획": "plan",
            "소요": "plan", "executed": "executed", "secured": "secured", "spent": "executed"}
 _LATEST = ("최근", "최신", "지금", "현재", "latest", "recent", "current")
+# Which value of a metric is wanted.
+_MEASURES = (("달성률", "rate"), ("달성율", "rate"), ("퍼센트", "rate"), ("몇퍼", "rate"),
+             ("achievement", "rate"), ("rate", "rate"), ("목표", "target"), ("target", "target"),
+             ("goal", "target"), ("실적", "actual"), ("결과", "actual"), ("actual", "actual"))
+_ANNUAL = ("연간", "1년간", "일년간", "한해", "한해동안", "1년동안", "일년동안", "연도전체",
+           "연전체", "한해전체", "annual", "full year", "whole year")
+_COMPARE = ("보다", "대비", "비교", "차이", "증감", "늘었", "줄었", "늘어", "줄어", "증가",
+            "감소", "변화", "달라", "얼마나더", "compared", "difference", "increase",
+            "decrease", "change", " vs", "than")
+# Years said relative to today: (word, offset). Longer words first (재작년 before 작년).
+_RELATIVE = (("재작년", -2), ("재재작년", -3), ("작년", -1), ("지난해", -1), ("지난 해", -1),
+             ("올해", 0), ("금년", 0), ("이번해", 0), ("이번 해", 0), ("내년", 1),
+             ("다음해", 1), ("다음 해", 1), ("last year", -1), ("this year", 0),
+             ("next year", 1))
+_YEARS_AGO = re.compile(r"(\d{1,2})\s*년\s*전|(\d{1,2}) years? ago")
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\d)")
 _HALF = re.compile(r"(상반기|하반기|first half|second half|h1|h2)")
 _QUARTER = re.compile(
     r"(?<!\d)([1-4])\s*(?:분기|사분기)|\bq([1-4])\b|([1-4])(?:st|nd|rd|th) quarter")
-_OTHER_PLACES = (
-    "종로구", "용산구", "성동구", "광진구", "동대문구", "중랑구", "성북구", "강북구", "도봉구",
-    "노원구", "은평구", "서대문구", "마포구", "양천구", "강서구", "구로구", "영등포구", "동작구",
-    "관악구", "서초구", "강남구", "송파구", "강동구", "부산", "대구", "인천", "광주", "대전",
-    "울산", "세종", "경기도", "수원", "성남", "gangnam", "seocho", "busan", "incheon",
-)
 
 
 @dataclass(frozen=True)
@@ -92,26 +102,37 @@ class Query:
     latest: bool = False
     intent: str | None = None
     intent_scores: dict[str, int] = field(default_factory=dict)
-    other_place: str | None = None
+    measure: str | None = None  # target | actual | rate
+    annual: bool = False  # the whole year, not a quarter or half
+    compare: bool = False  # a change between two periods is asked
+    relative: bool = False  # the year was said relative to today (작년, 올해)
 
     @property
     def has_slots(self) -> bool:
         return any(v is not None for v in (self.year, self.half, self.quarter, self.source,
-                                            self.group, self.stage)) or self.latest
+                                            self.group, self.stage, self.measure)) \
+            or self.latest or self.annual
 
     def inherit(self, previous: Query) -> Query:
         """A follow-up ("그럼 2020년은?", "시비는?") keeps what it does not say anew."""
         values = {}
-        for name in ("year", "half", "quarter", "source", "group", "stage"):
+        for name in ("year", "half", "quarter", "source", "group", "stage", "measure"):
             if getattr(self, name) is None and getattr(previous, name) is not None:
                 values[name] = getattr(previous, name)
-        if self.year is not None and self.half is None and self.quarter is None:
+        if (self.year is not None and self.half is None and self.quarter is None) \
+                or self.annual:
             values.pop("half", None)
             values.pop("quarter", None)
+        if self.half is not None:
+            values.pop("quarter", None)
+        if self.quarter is not None:
+            values.pop("half", None)
         if self.intent is None:
             values["intent"] = previous.intent
+            values["intent_scores"] = previous.intent_scores
         if values.get("year") is not None and not self.years:
             values["years"] = (values["year"],)
+            values["relative"] = previous.relative
         return replace(self, **values)
 
 
@@ -163,10 +184,24 @@ def strip_intent_words(compact: str, intent: str) -> str:
     return compact
 
 
-def parse(raw: str) -> Query:
+def _relative_years(text: str, today: date) -> list[int]:
+    years = []
+    for word, offset in _RELATIVE:
+        if word in text:
+            years.append(today.year + offset)
+            text = text.replace(word, " ")
+    for m in _YEARS_AGO.finditer(text):
+        years.append(today.year - int(m.group(1) or m.group(2)))
+    return years
+
+
+def parse(raw: str, today: date | None = None) -> Query:
     text = normalize(raw)
     compact = text.replace(" ", "")
-    years = _years(text)
+    years = _years(_YEARS_AGO.sub(" ", text))
+    relative = _relative_years(text, today or date.today())
+    if relative:
+        years = [*years, *relative] if years else relative
     half = None
     if m := _HALF.search(text):
         half = 1 if m.group(1) in ("상반기", "first half", "h1") else 2
@@ -181,9 +216,14 @@ def parse(raw: str) -> Query:
                                                     else k in text.split())), None)
     latest = any(word in compact for word in _LATEST)
     intent, scores = detect_intent(text, compact)
-    other = next((p for p in _OTHER_PLACES if p in compact), None)
+    measure = next((v for k, v in _MEASURES if (k in compact if not k.isascii()
+                                                  else k in text.split())), None)
+    annual = any(w in compact if not w.isascii() else w in text for w in _ANNUAL)
+    compare = len(set(years)) > 1 and any(
+        w in compact if not w.isascii() else w in f" {text} " for w in _COMPARE)
     lang = "en" if compact and hangul_ratio(compact) < 0.5 else "ko"
     return Query(raw=raw, text=text, compact=compact, lang=lang,
-                 year=years[0] if years else None, years=tuple(years), half=half,
-                 quarter=quarter, source=source, group=group, stage=stage, latest=latest,
-                 intent=intent, intent_scores=scores, other_place=other)
+                 year=years[0] if years else None, years=tuple(dict.fromkeys(years)),
+                 half=half, quarter=quarter, source=source, group=group, stage=stage,
+                 latest=latest, intent=intent, intent_scores=scores, measure=measure,
+                 annual=annual, compare=compare, relative=bool(relative))

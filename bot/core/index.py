@@ -1,0 +1,190 @@
+"""Every fact as a small searchable document, and how a question's words score against it.
+
+A fact's document is made of three layers of words, each with its weight:
+
+- its own words (subject, name, label, what, text, note): what the fact is about;
+- kind words, derived from its type, field, stage, measures, unit, period and group
+  (a 집행액 budget gets "집행 집행액", a quarter's figure "3분기", a metric counted in
+  people "인원 몇명"): what kind of question it answers;
+- the words of its quotes: what the report says around it.
+
+Korean is matched on character bigrams of the text without spaces, which needs no
+segmenter and survives particles and spacing slips ("예산은", "예산 은"); English on
+lower-cased words. A question's score for a fact is the sum, over the question's distinct
+terms, of the term's inverse document frequency (BM25's, over all facts) times the
+heaviest layer of the fact that holds it. Idf makes the common pairs (일자, 자리, 사업)
+count for little and the rare ones (롯데, 감정) for much.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .model import Fact, KnowledgeBase
+from .text import normalize
+
+OWN, KIND, QUOTE = 1.0, 0.6, 0.35
+# A term in more than this share of facts is too common to find candidates by (it still
+# scores them).
+COMMON_SHARE = 0.08
+
+TYPE_WORDS = {
+    "budget": "예산 사업비 비용 돈 얼마 금액 budget cost funding money spend",
+    "metric": "",
+    "milestone": "일정 언제 시기 추진 날짜 schedule when date",
+    "info": "",
+}
+FIELD_WORDS = {
+    "purpose": "목적 왜 취지 purpose why aim",
+    "content": "내용 뭐 무엇 뭘 하는 사업내용 what content about",
+    "eligibility": "대상 자격 누가 누구 나이 조건 참여 신청 who eligible eligibility age",
+    "place": "어디 장소 위치 주소 소재지 where location address place",
+    "hours": "운영시간 시간 몇시 열어 닫아 여나 hours open close time",
+    "period": "기간 언제 사업기간 period when duration",
+    "team": "담당 팀 부서 team charge department",
+    "contact": "담당자 연락처 문의 contact phone",
+    "staff": "인력 직원 운영인력 근무 인원 몇명 staff workers",
+    "method": "방법 어떻게 신청 절차 how apply method",
+    "basis": "근거 법 조례 basis law",
+    "organizer": "주관 주최 공모 기관 organizer",
+    "form": "형태 설립 방식 form type",
+    "issue": "문제점 문제 어려움 issue problem",
+    "other": "",
+}
+STAGE_WORDS = {
+    "plan": "계획 소요 예산 plan planned",
+    "secured": "확보 확보액 secured",
+    "executed": "집행 집행액 썼 쓴 spent executed execution",
+    "actual": "실적 결산 actual",
+    "result": "실적 결과 result actual",
+}
+MEASURE_WORDS = {
+    "target": "목표 target goal",
+    "actual": "실적 결과 달성 actual result",
+    "rate": "달성률 달성 퍼센트 rate achievement percent",
+}
+UNIT_WORDS = {
+    "명": "인원 몇명 명 사람 people number",
+    "개": "몇개 개수 number",
+    "건": "건수 몇건 number",
+    "회": "횟수 몇회 몇번 번 자주 times",
+    "원": "얼마 금액 won",
+    "개소": "몇곳 개소 곳 places",
+    "천원": "천원", "백만원": "백만원",
+}
+SOURCE_WORDS = {"national": "국비 national", "city": "시비 city", "district": "구비 district"}
+_FREQUENT = re.compile(r"매월|매주|매년|월\s*\d+\s*회|연\s*\d+\s*회|주\s*\d+\s*회|분기별|수시|"
+                       r"상시|연중|격월|회\s*이상")
+_DATE = re.compile(r"20\d\d\s*\.\s*\d{1,2}\s*\.|\d{1,2}\s*월")
+_YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)")
+
+
+def terms(text: str | None, drop: str = "") -> set[str]:
+    """Korean bigrams inside each word (so that "공공근로 예산" does not make 로예), and
+    English words (plural 's' dropped). `drop`: a name taken out of the words first."""
+    if not text:
+        return set()
+    out: set[str] = set()
+    for word in normalize(text).split():
+        if word.isascii():
+            word = word.strip(".-'~%")
+            if len(word) > 2 and word.endswith("s"):
+                word = word[:-1]
+            if len(word) >= 2 and not word.isdigit() and word not in drop:
+                out.add(word)
+            continue
+        word = re.sub(r"[.\-'~%·ㆍ]", "", word)
+        pieces = word.split(drop) if drop and not drop.isascii() else [word]
+        for piece in pieces:
+            out.update(piece[i:i + 2] for i in range(len(piece) - 1))
+            if len(piece) == 1 and len(pieces) == 1:
+                out.add(piece)
+    return out
+
+
+def question_terms(text: str, drop: str = "") -> set[str]:
+    """The question's terms, without its years (a slot, not a word to match)."""
+    return terms(_YEARS.sub(" ", text), drop)
+
+
+def kind_words(fact: Fact) -> str:
+    words = [TYPE_WORDS.get(fact.type, "")]
+    data = fact.data
+    if fact.type == "info":
+        words.append(FIELD_WORDS.get(data.get("field", ""), ""))
+    if data.get("stage"):
+        words.append(STAGE_WORDS.get(data["stage"], ""))
+    for measure in ("target", "actual", "rate"):
+        if data.get(measure) is not None:
+            words.append(MEASURE_WORDS[measure])
+    for key, value in SOURCE_WORDS.items():
+        if data.get(key) is not None:
+            words.append(value)
+    if data.get("ratio"):
+        words.append("매칭 비율 매칭비율 ratio matching")
+    words.append(UNIT_WORDS.get(data.get("unit", ""), ""))
+    if data.get("half"):
+        words.append("상반기" if data["half"] == 1 else "하반기")
+        words.append("반기")
+    if data.get("quarter"):
+        words.append(f"{data['quarter']}분기 분기")
+    if data.get("group"):
+        words.append(f"{data['group']} {data['group']}층")
+    own = " ".join(str(data.get(k) or "") for k in ("text", "what", "note"))
+    if _FREQUENT.search(own) or _FREQUENT.search(" ".join(fact.quotes)):
+        words.append("자주 몇번 주기 횟수 얼마나 often")
+    if fact.type == "info" and _DATE.search(own):
+        words.append("언제 when")
+    return " ".join(words)
+
+
+def own_words(fact: Fact) -> str:
+    return " ".join(str(fact.get(k) or "") for k in ("subject", "name", "label", "what",
+                                                      "text", "note"))
+
+
+class FactIndex:
+    """Term weights of every fact, idf over all facts, and postings to find candidates."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.facts: list[Fact] = kb.facts
+        self.weights: list[dict[str, float]] = []
+        df: dict[str, int] = defaultdict(int)
+        for fact in self.facts:
+            weights: dict[str, float] = {}
+            for layer, weight in ((" ".join(fact.quotes), QUOTE), (kind_words(fact), KIND),
+                                  (own_words(fact), OWN)):
+                for term in terms(layer):
+                    weights[term] = weight  # heavier layers come last and win
+            self.weights.append(weights)
+            for term in weights:
+                df[term] += 1
+        n = max(len(self.facts), 1)
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        common = max(COMMON_SHARE * n, 20)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, weights in enumerate(self.weights):
+            for term in weights:
+                if df[term] <= common:
+                    postings[term].append(i)
+        self.postings = dict(postings)
+        self.position = {fact.id: i for i, fact in enumerate(self.facts)}
+
+    def score(self, position: int, query: Iterable[str]) -> float:
+        weights = self.weights[position]
+        idf = self.idf
+        return sum(idf[t] * weights[t] for t in query if t in weights)
+
+    def candidates(self, query: Iterable[str], limit: int = 60) -> list[int]:
+        """Facts anywhere that share an uncommon term with the question, best first."""
+        scores: dict[int, float] = defaultdict(float)
+        for term in query:
+            posting = self.postings.get(term)
+            if posting:
+                idf = self.idf[term]
+                for i in posting:
+                    scores[i] += idf * self.weights[i][term]
+        return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]

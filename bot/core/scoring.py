@@ -1,0 +1,310 @@
+"""How well each fact answers a parsed question: its words (index.py), the program the
+question names, the intent words, and the slots. The weights below were chosen on the
+tuning half of the blind question set (bench/README.md) and never on its holdout half."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .index import OWN, FactIndex
+from .model import Fact, KnowledgeBase
+from .query import Query
+
+PROGRAM_BONUS = 12.0  # a fact of the program the question names
+RELATED_BONUS = 7.0  # of its umbrella page or one of its parts
+HOME_BONUS = 3.0  # of the department pages, when the question names no program
+INTENT_WEIGHT = 0.8  # per point of intent keyword weight, for facts of that kind
+YEAR_HIT, YEARLESS = 2.0, 3.0
+PERIOD_HIT, PERIOD_MISS, PART_OF_YEAR = 4.0, 5.0, 1.5
+GROUP_HIT, GROUP_MISS, GROUP_UNASKED = 5.0, 6.0, 3.0
+STAGE_HIT, STAGE_MISS, PLAN_FIRST = 3.0, 2.0, 1.0
+MEASURE_HIT, MEASURE_MISS = 3.0, 2.0
+SOURCE_HIT, SOURCE_MISS = 2.0, 1.0
+DEFAULT_YEAR = 1.5
+RECENCY = 0.3  # per report, newer first among equals
+TIE = 1.0  # facts this close to the best are shown with it
+MAX_COMPANIONS = 5
+
+_KIND_OF_FIELD = {"eligibility": "eligibility", "place": "place", "team": "team",
+                  "contact": "team", "hours": "schedule", "period": "schedule",
+                  "staff": "participants"}
+_DATED = re.compile(r"20\d\d\s*\.\s*\d|\d{1,2}\s*월|매월|매주|매년|분기별|연\s*\d+\s*회|"
+                    r"월\s*\d+\s*회|상시|수시")
+_TEXT_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)|'(\d\d)(?!\d)")
+
+
+def kind_of(fact: Fact) -> str:
+    """The intent a fact answers best."""
+    if fact.type == "budget":
+        return "budget"
+    if fact.type == "metric":
+        return "participants" if fact.get("unit") == "명" and fact.get("target") is None \
+            and fact.get("rate") is None else "results"
+    if fact.type == "milestone":
+        return "schedule"
+    return _KIND_OF_FIELD.get(fact.get("field"), "overview")
+
+
+def fits(fact: Fact, intent: str) -> bool:
+    """Could the fact answer a question of that intent?"""
+    kind = kind_of(fact)
+    if kind == intent:
+        return True
+    if intent in ("results", "participants"):
+        return fact.type == "metric" or fact.get("field") == "staff"
+    if intent == "schedule":
+        return fact.type == "info" and bool(_DATED.search(fact.get("text") or ""))
+    if intent == "overview":
+        return fact.type == "info" and fact.get("field") in ("purpose", "content", "form",
+                                                              "other", "method")
+    if intent == "eligibility":
+        return fact.get("field") in ("method",)
+    return False
+
+
+def _years(fact: Fact) -> set[int]:
+    if fact.type in ("budget", "metric"):
+        return {fact.get("year")} if fact.get("year") else set()
+    if fact.type == "milestone":
+        start, end = fact.get("start"), fact.get("end") or fact.get("start")
+        return set(range(int(start[:4]), int(end[:4]) + 1))
+    found = set()
+    for full, short in _TEXT_YEAR.findall(fact.get("text") or ""):
+        found.add(int(full) if full else 2000 + int(short))
+    return found
+
+
+def _has_measure(fact: Fact, measure: str) -> bool:
+    if fact.get(measure) is not None:
+        return True
+    stage = {"target": "plan", "actual": "result"}.get(measure)
+    return stage is not None and fact.get("value") is not None and fact.get("stage") == stage
+
+
+@dataclass
+class Scored:
+    best: Fact | None = None
+    score: float = float("-inf")
+    lexical: float = 0.0  # the best fact's share of the question's words
+    own: float = 0.0  # of which in its own words (subject, name, label, text)
+    year_block: Fact | None = None  # the fact that would answer, but not for the asked year
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+class Scorer:
+    def __init__(self, kb: KnowledgeBase, index: FactIndex, report_rank: dict[str, int]):
+        self.kb = kb
+        self.index = index
+        self.report_rank = report_rank
+        self.by_program: dict[str, list[int]] = defaultdict(list)
+        for pos, fact in enumerate(index.facts):
+            self.by_program[fact.program_id].append(pos)
+        self.years = [_years(f) for f in index.facts]
+        self.default_year = {pid: self._default_budget_year(pid) for pid in kb.programs}
+
+    def _default_budget_year(self, program_id: str) -> int | None:
+        """The headline year of the newest report with yearly budgets of the program, or
+        that report's latest year when it has none for its headline year."""
+        yearly = [self.index.facts[p] for p in self.by_program.get(program_id, ())
+                  if self.index.facts[p].type == "budget" and self.index.facts[p].get("year")
+                  and not self.index.facts[p].get("label")]
+        if not yearly:
+            return None
+        newest = max(yearly, key=lambda f: self.report_rank.get(f.report, 0)).report
+        years = {f.get("year") for f in yearly if f.report == newest}
+        headline = self.kb.reports[newest].headline_year if newest in self.kb.reports else None
+        return headline if headline in years else max(years)
+
+    # ---- the parts of a score ----------------------------------------------------------
+
+    def own(self, pos: int, words: set[str]) -> float:
+        weights, idf = self.index.weights[pos], self.index.idf
+        return sum(idf[t] for t in words if weights.get(t) == OWN)
+
+    def own_hit(self, program_id: str, words: set[str]) -> float:
+        return max((self.own(p, words) for p in self.by_program.get(program_id, ())),
+                   default=0.0)
+
+    def has_kind(self, program_id: str, intent: str) -> bool:
+        return any(fits(self.index.facts[p], intent) for p in self.by_program.get(program_id,
+                                                                                  ()))
+
+    fits = staticmethod(fits)
+    kind_of = staticmethod(kind_of)
+
+    def _slots(self, pos: int, fact: Fact, query: Query, year_free: bool) -> float | None:
+        s = 0.0
+        years = self.years[pos]
+        if query.years and not year_free:
+            if years:
+                if not years & set(query.years):
+                    return None
+                s += YEAR_HIT
+            else:
+                s -= YEARLESS if fact.type in ("budget", "metric") else 1.0
+        elif not query.years:
+            if fact.type == "budget" and fact.get("year") is not None:
+                if fact.get("year") == self.default_year.get(fact.program_id):
+                    s += DEFAULT_YEAR
+            elif fact.type == "metric" and fact.get("year"):
+                s += 0.05 * (fact.get("year") - 2015)
+        half, quarter = fact.get("half"), fact.get("quarter")
+        partial = half is not None or quarter is not None
+        if query.quarter is not None:
+            s += PERIOD_HIT if quarter == query.quarter else (
+                -PERIOD_MISS if partial else -PART_OF_YEAR)
+        elif query.half is not None:
+            if half == query.half:
+                s += PERIOD_HIT
+            elif query.half == 1 and quarter == 2:
+                s += PERIOD_HIT - 1
+            elif fact.type == "milestone" and ("상반기", "하반기")[query.half - 1] in (
+                    fact.get("what") or ""):
+                s += PERIOD_HIT
+            else:
+                s -= PERIOD_MISS if partial else PART_OF_YEAR
+        elif query.annual and partial:
+            s -= PERIOD_MISS
+        elif partial and not query.latest:
+            s -= PART_OF_YEAR
+        elif query.latest and fact.type == "metric":
+            s += 0.5 * sum(x or 0 for x in (quarter, (half or 0) * 2)) / 4
+        group = fact.get("group")
+        if query.group:
+            s += GROUP_HIT if group == query.group else (-GROUP_MISS if group else -1.0)
+        elif group:
+            s -= GROUP_UNASKED
+        if query.source:
+            if fact.type == "budget":
+                s += SOURCE_HIT if fact.get(query.source) is not None else -SOURCE_MISS
+            else:
+                s -= SOURCE_MISS * 2
+        if fact.type == "budget":
+            if query.stage:
+                s += STAGE_HIT if fact.get("stage") == query.stage else -STAGE_MISS
+            elif fact.get("stage") == "plan":
+                s += PLAN_FIRST
+        if query.measure and fact.type == "metric":
+            s += MEASURE_HIT if _has_measure(fact, query.measure) else -MEASURE_MISS
+        return s
+
+    def score(self, pos: int, query: Query, words: set[str], bonus: dict[str, float],
+              year_free: bool = False) -> float | None:
+        fact = self.index.facts[pos]
+        slots = self._slots(pos, fact, query, year_free)
+        if slots is None:
+            return None
+        s = self.index.score(pos, words) + bonus.get(fact.program_id, 0.0) + slots
+        for intent, weight in query.intent_scores.items():
+            if fits(fact, intent):
+                s += INTENT_WEIGHT * weight
+        return s + RECENCY * self.report_rank.get(fact.report, 0)
+
+    # ---- ranking -----------------------------------------------------------------------
+
+    def rank(self, query: Query, words: set[str], program_id: str | None,
+             home: list[str], results_program: str | None, place: str | None) -> Scored:
+        bonus: dict[str, float] = {}
+        if program_id:
+            program = self.kb.programs[program_id]
+            for related in (*program.parts, program.part_of):
+                if related:
+                    bonus[related] = RELATED_BONUS
+            bonus[program_id] = PROGRAM_BONUS
+        else:
+            for pid in home:
+                bonus[pid] = HOME_BONUS
+            if results_program and (query.intent in ("results", "participants")
+                                    or query.measure):
+                bonus[results_program] = HOME_BONUS + 2
+        positions = set(self.index.candidates(words))
+        for pid in bonus:
+            positions.update(self.by_program.get(pid, ()))
+        if place:
+            positions = {p for p in positions
+                         if any(place in q for q in self.index.facts[p].quotes)}
+        out = Scored()
+        free_best, free_score = None, float("-inf")
+        for pos in positions:
+            s = self.score(pos, query, words, bonus)
+            if s is not None:
+                out.scores[self.index.facts[pos].id] = s
+                if s > out.score:
+                    out.best, out.score = self.index.facts[pos], s
+            if query.years and not query.compare:
+                free = s if s is not None else self.score(pos, query, words, bonus, True)
+                if free is not None and free > free_score:
+                    free_best, free_score = pos, free
+        if free_best is not None and free_score > out.score:
+            # The fact that would answer but for the asked year: say that year is not there
+            # rather than answer with another kind of fact.
+            fact = self.index.facts[free_best]
+            if self.years[free_best] and not self.years[free_best] & set(query.years) and (
+                    out.best is None or not self.years[self.index.position[out.best.id]]
+                    or out.best.program_id != fact.program_id or out.best.type != fact.type) \
+                    and (fact.program_id == program_id or out.best is None):
+                out.year_block = fact
+        if out.best is not None:
+            pos = self.index.position[out.best.id]
+            out.lexical = self.index.score(pos, words)
+            out.own = self.own(pos, words)
+        return out
+
+    # ---- what goes with the answer -----------------------------------------------------
+
+    def _family(self, fact: Fact) -> tuple:
+        keys = ("name", "label", "subject", "group") if fact.type == "metric" else \
+            ("label", "subject")
+        return (fact.program_id, fact.type, *(fact.get(k) for k in keys))
+
+    def family_years(self, fact: Fact) -> set[int]:
+        family = self._family(fact)
+        out: set[int] = set()
+        for pos in self.by_program.get(fact.program_id, ()):
+            if self._family(self.index.facts[pos]) == family:
+                out |= self.years[pos]
+        return out or {y for p in self.by_program.get(fact.program_id, ())
+                       if self.index.facts[p].type == fact.type for y in self.years[p]}
+
+    def same_family_in_year(self, fact: Fact, year: int, query: Query) -> Fact | None:
+        family = self._family(fact)
+        pool = [self.index.facts[p] for p in self.by_program.get(fact.program_id, ())
+                if self._family(self.index.facts[p]) == family
+                and self.index.facts[p].get("year") == year
+                and self.index.facts[p].get("half") == fact.get("half")
+                and self.index.facts[p].get("quarter") == fact.get("quarter")]
+        if not pool:
+            return None
+        return max(pool, key=lambda f: (f.get("stage") == fact.get("stage"),
+                                        self.report_rank.get(f.report, 0)))
+
+    def companions(self, best: Fact, scored: Scored, query: Query) -> list[Fact]:
+        """Facts shown with the answer: the same figure in other reports (and a year's
+        other budget stages), a schedule's other steps, and facts as relevant as it."""
+        family = self._family(best)
+        best_score = scored.scores.get(best.id, 0.0)
+        out = []
+        for pos in self.by_program.get(best.program_id, ()):
+            fact = self.index.facts[pos]
+            if fact.id == best.id or fact.type != best.type:
+                continue
+            tied = scored.scores.get(fact.id, float("-inf")) >= best_score - TIE
+            if best.type == "milestone":
+                keep = fact.report == best.report and fact.get("subject") == best.get("subject")
+            elif best.type == "budget":
+                keep = self._family(fact) == family and fact.get("year") == best.get("year")
+            elif best.type == "metric":
+                keep = (self._family(fact) == family or tied) and all(
+                    fact.get(k) == best.get(k) for k in ("year", "half", "quarter"))
+            else:
+                keep = fact.get("field") == best.get("field") and (
+                    (fact.get("subject") == best.get("subject")
+                     and fact.get("text") != best.get("text")
+                     and (fact.report != best.report or tied)) or tied)
+            if keep and fact.id in scored.scores:
+                out.append(fact)
+        out.sort(key=lambda f: (-scored.scores.get(f.id, 0.0),
+                                -self.report_rank.get(f.report, 0)))
+        return out[:MAX_COMPANIONS]
