@@ -15,9 +15,9 @@ from bot.messages import KO
 
 from .answer import money, number
 from .engine import STAGE_ORDER, Engine
+from .model import Fact, KnowledgeBase, Program
 from .render import date_text as _date_text
 from .render import period_rank as _period_rank
-from .model import Fact, KnowledgeBase, Program
 
 LOOKAHEAD_WEEKS = 4
 DEPARTMENTS = ("일자리창출과", "도시재생과")

@@ -23,7 +23,7 @@ from datetime import date
 from bot.messages import texts
 
 from .answer import Answer, Candidate, money, number
-from .index import FactIndex, question_terms
+from .index import FactIndex, own_words, question_terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, parse
@@ -38,6 +38,7 @@ CLARIFY_MARGIN = 4.0
 MAX_LINES = 6
 # A question that names no program needs this much of its wording in a fact.
 MIN_GLOBAL = 6.0
+MIN_HOME = 2.0  # or this much, for the department's own pages and results
 # Below this the named program's best fact shares too little with the question: its overview.
 MIN_OWN = 1.5
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
@@ -84,6 +85,10 @@ class Engine:
                                                   for k in ("name", "subject", "label")
                                                   if f.get(k)}))
                            for p in kb.programs.values()}
+        self.parts = {p.id: {key for key in map(alias_key, p.aliases)
+                             if key in self.fact_words[p.id]
+                             and key not in alias_key(p.name) + "|" + alias_key(p.short)}
+                      for p in kb.programs.values()}
 
     def _pick_results_program(self) -> str | None:
         """The department's own job-creation series answers questions that name no program
@@ -120,13 +125,10 @@ class Engine:
         matches = self.matcher.match(query.compact)
         if program_hint and program_hint in self.kb.programs:
             matches = [Match(program_hint, 200.0, "", 0, 0)]
-        if matches:
-            clarify = self._clarify(matches, query, t)
-            if clarify is not None:
-                return clarify
+        rivals = self._rivals(matches) if matches else []
         top = matches[0] if matches else None
         words = self._residual_terms(query, top)
-        follow = ctx is not None and ctx.program is not None and (
+        follow = ctx is not None and ctx.program is not None and not rivals and (
             (top is None and self._follows(query, words, ctx))
             or (top is not None and top.program_id == ctx.program and query.intent is None)
             or (top is not None and query.intent is None and not self._own_words(
@@ -135,14 +137,27 @@ class Engine:
             query = query.inherit(ctx.query)
         program_id = top.program_id if top else (ctx.program if follow else None)
 
-        place = self.kb.places.find(stripped)
         scored = self.scorer.rank(query, words, program_id, self.home_programs,
-                                  self.results_program, place)
-        if place and not scored.best:
+                                  self.results_program, tuple(m.program_id for m in rivals))
+        if rivals:
+            # Two programs named alike: a fact of one that names the other settles it
+            # ("우시장 도시재생대학": the 우시장 page's 도시재생대학); else ask which.
+            best = scored.best
+            named = [m.alias for m in (top, *rivals)
+                     if best is None or m.program_id != best.program_id]
+            text = alias_key(" ".join((*best.quotes, own_words(best)))) if best else ""
+            if best is None or not all(alias in text for alias in named):
+                return self._clarify(top, rivals, query, t)
+            program_id = best.program_id
+        place = self.kb.places.find(stripped)
+        if place and (scored.best is None or not any(
+                place in q for q in scored.best.quotes)):
             return Answer("no_match", t["other_place"].format(place=place),
                           intent=query.intent, lang=query.lang)
         if program_id is None:
-            if scored.best is None or scored.lexical < MIN_GLOBAL:
+            home = scored.best is not None and scored.best.program_id in (
+                *self.home_programs, self.results_program)
+            if scored.best is None or scored.lexical < (MIN_HOME if home else MIN_GLOBAL):
                 return Answer("no_match", t["no_match"], intent=query.intent, lang=query.lang)
             program_id = scored.best.program_id
         program = self.kb.programs[program_id]
@@ -151,16 +166,17 @@ class Engine:
                                                 if answer.facts else None)) \
             if answer.status in ("answered", "no_data") else answer
 
-    def _clarify(self, matches: list[Match], query: Query, t: dict) -> Answer | None:
+    def _rivals(self, matches: list[Match]) -> list[Match]:
+        """Other programs the question names as clearly as the first."""
         top = matches[0]
-        rivals = [m for m in matches[1:] if m.score >= top.score - CLARIFY_MARGIN
-                  and not (m.start >= top.start and m.end <= top.end)
-                  and not self._related(top.program_id, m.program_id)
-                  # "새벽일자리쉼터 기간제 일자리 창출": words of the top program's own
-                  # facts, not a second program.
-                  and m.alias not in self.fact_words.get(top.program_id, "")]
-        if not rivals:
-            return None
+        return [m for m in matches[1:] if m.score >= top.score - CLARIFY_MARGIN
+                and not (m.start >= top.start and m.end <= top.end)
+                and not self._related(top.program_id, m.program_id)
+                # "새벽일자리쉼터 기간제 일자리 창출": words of the top program's own
+                # facts, not a second program.
+                and m.alias not in self.fact_words.get(top.program_id, "")]
+
+    def _clarify(self, top: Match, rivals: list[Match], query: Query, t: dict) -> Answer:
         programs = [self.kb.programs[m.program_id] for m in (top, *rivals)]
         names = ", ".join(p.short for p in programs)
         return Answer("clarify", t["clarify"].format(names=names), intent=query.intent,
@@ -173,13 +189,13 @@ class Engine:
         return b in pa.parts or a in pb.parts or pa.part_of == b or pb.part_of == a
 
     def _residual_terms(self, query: Query, match: Match | None) -> set[str]:
-        """The question's terms without the program's name, unless the name is also a
-        word of the program's own facts (then it says which fact)."""
-        drop = ""
-        if match is not None and match.alias and \
-                match.alias not in self.fact_words.get(match.program_id, ""):
-            drop = match.alias
-        return question_terms(query.text, drop)
+        """The question's terms without the program's name, unless that name names a part
+        of the program (생활임금 is an alias of 노동권익 보호 and the subject of its wage
+        facts): then it says which facts are meant."""
+        if match is None or match.end <= match.start or match.alias in self.parts.get(
+                match.program_id, ()):
+            return question_terms(query.text)
+        return question_terms(query.text, (match.start, match.end))
 
     def _own_words(self, program_id: str, words: set[str]) -> bool:
         """Does the question say something about the program beyond its name?"""

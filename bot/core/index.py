@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from .model import Fact, KnowledgeBase
 from .text import normalize
 
-OWN, KIND, QUOTE = 1.0, 0.6, 0.35
+OWN, KIND, QUOTE = 1.0, 0.9, 0.35
 # A term in more than this share of facts is too common to find candidates by (it still
 # scores them).
 COMMON_SHARE = 0.08
@@ -34,7 +34,7 @@ COMMON_SHARE = 0.08
 TYPE_WORDS = {
     "budget": "예산 사업비 비용 돈 얼마 금액 budget cost funding money spend",
     "metric": "",
-    "milestone": "일정 언제 시기 추진 날짜 schedule when date",
+    "milestone": "일정 언제 시기 추진 날짜 날 며칠 몇월 schedule when date",
     "info": "",
 }
 FIELD_WORDS = {
@@ -78,13 +78,14 @@ UNIT_WORDS = {
 SOURCE_WORDS = {"national": "국비 national", "city": "시비 city", "district": "구비 district"}
 _FREQUENT = re.compile(r"매월|매주|매년|월\s*\d+\s*회|연\s*\d+\s*회|주\s*\d+\s*회|분기별|수시|"
                        r"상시|연중|격월|회\s*이상")
+_COUNTED = re.compile(r"\d\s*(명|개|회|건|개소|곳)")
 _DATE = re.compile(r"20\d\d\s*\.\s*\d{1,2}\s*\.|\d{1,2}\s*월")
 _YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)")
 
 
-def terms(text: str | None, drop: str = "") -> set[str]:
+def terms(text: str | None) -> set[str]:
     """Korean bigrams inside each word (so that "공공근로 예산" does not make 로예), and
-    English words (plural 's' dropped). `drop`: a name taken out of the words first."""
+    English words (plural 's' dropped)."""
     if not text:
         return set()
     out: set[str] = set()
@@ -93,21 +94,30 @@ def terms(text: str | None, drop: str = "") -> set[str]:
             word = word.strip(".-'~%")
             if len(word) > 2 and word.endswith("s"):
                 word = word[:-1]
-            if len(word) >= 2 and not word.isdigit() and word not in drop:
+            if len(word) >= 2 and not word.isdigit():
                 out.add(word)
             continue
         word = re.sub(r"[.\-'~%·ㆍ]", "", word)
-        pieces = word.split(drop) if drop and not drop.isascii() else [word]
-        for piece in pieces:
-            out.update(piece[i:i + 2] for i in range(len(piece) - 1))
-            if len(piece) == 1 and len(pieces) == 1:
-                out.add(piece)
+        out.update(word[i:i + 2] for i in range(len(word) - 1))
+        if len(word) == 1:
+            out.add(word)
     return out
 
 
-def question_terms(text: str, drop: str = "") -> set[str]:
-    """The question's terms, without its years (a slot, not a word to match)."""
-    return terms(_YEARS.sub(" ", text), drop)
+def question_terms(text: str, drop: tuple[int, int] | None = None) -> set[str]:
+    """The question's terms, without its years (a slot, not a word to match) and without
+    the letters `drop` spans in the question written without spaces (a program's name)."""
+    if drop is not None:
+        start, end = drop
+        kept, n = [], 0
+        for ch in normalize(text):
+            if ch == " ":
+                kept.append(ch)
+                continue
+            kept.append(" " if start <= n < end else ch)
+            n += 1
+        text = "".join(kept)
+    return terms(_YEARS.sub(" ", text))
 
 
 def kind_words(fact: Fact) -> str:
@@ -138,7 +148,17 @@ def kind_words(fact: Fact) -> str:
         words.append("자주 몇번 주기 횟수 얼마나 often")
     if fact.type == "info" and _DATE.search(own):
         words.append("언제 when")
+    if fact.type == "info":
+        for unit in {m.group(1) for m in _COUNTED.finditer(own)}:
+            words.append(UNIT_WORDS.get(unit, ""))
+    if is_team(fact):
+        words.append(FIELD_WORDS["team"])
     return " ".join(words)
+
+
+def is_team(fact: Fact) -> bool:
+    """A team's row of a department's organisation table (subject: the team's name)."""
+    return fact.type == "info" and (fact.get("subject") or "").endswith("팀")
 
 
 def own_words(fact: Fact) -> str:

@@ -8,21 +8,24 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .index import OWN, FactIndex
+from .index import _COUNTED, OWN, FactIndex, is_team
 from .model import Fact, KnowledgeBase
 from .query import Query
+from .render import period_rank
 
 PROGRAM_BONUS = 12.0  # a fact of the program the question names
 RELATED_BONUS = 7.0  # of its umbrella page or one of its parts
 HOME_BONUS = 3.0  # of the department pages, when the question names no program
 INTENT_WEIGHT = 0.8  # per point of intent keyword weight, for facts of that kind
 YEAR_HIT, YEARLESS = 2.0, 3.0
+YEAR_BLOCK = 6.0  # a fact for another year this much better: that year is what is asked
 PERIOD_HIT, PERIOD_MISS, PART_OF_YEAR = 4.0, 5.0, 1.5
 GROUP_HIT, GROUP_MISS, GROUP_UNASKED = 5.0, 6.0, 3.0
 STAGE_HIT, STAGE_MISS, PLAN_FIRST = 3.0, 2.0, 1.0
 MEASURE_HIT, MEASURE_MISS = 3.0, 2.0
 SOURCE_HIT, SOURCE_MISS = 2.0, 1.0
 DEFAULT_YEAR = 1.5
+LATEST = 0.5  # per year, for "최근" results
 RECENCY = 0.3  # per report, newer first among equals
 TIE = 1.0  # facts this close to the best are shown with it
 MAX_COMPANIONS = 5
@@ -44,6 +47,8 @@ def kind_of(fact: Fact) -> str:
             and fact.get("rate") is None else "results"
     if fact.type == "milestone":
         return "schedule"
+    if is_team(fact):
+        return "team"
     return _KIND_OF_FIELD.get(fact.get("field"), "overview")
 
 
@@ -53,7 +58,8 @@ def fits(fact: Fact, intent: str) -> bool:
     if kind == intent:
         return True
     if intent in ("results", "participants"):
-        return fact.type == "metric" or fact.get("field") == "staff"
+        return fact.type == "metric" or fact.get("field") == "staff" or (
+            fact.type == "info" and bool(_COUNTED.search(fact.get("text") or "")))
     if intent == "schedule":
         return fact.type == "info" and bool(_DATED.search(fact.get("text") or ""))
     if intent == "overview":
@@ -67,11 +73,12 @@ def fits(fact: Fact, intent: str) -> bool:
 def _years(fact: Fact) -> set[int]:
     if fact.type in ("budget", "metric"):
         return {fact.get("year")} if fact.get("year") else set()
+    found = set()
     if fact.type == "milestone":
         start, end = fact.get("start"), fact.get("end") or fact.get("start")
-        return set(range(int(start[:4]), int(end[:4]) + 1))
-    found = set()
-    for full, short in _TEXT_YEAR.findall(fact.get("text") or ""):
+        found = set(range(int(start[:4]), int(end[:4]) + 1))
+    # A year in the words: "2021년 상반기 모집" (in 2020-11) is also about 2021.
+    for full, short in _TEXT_YEAR.findall(fact.get("text") or fact.get("what") or ""):
         found.add(int(full) if full else 2000 + int(short))
     return found
 
@@ -149,7 +156,8 @@ class Scorer:
                 if fact.get("year") == self.default_year.get(fact.program_id):
                     s += DEFAULT_YEAR
             elif fact.type == "metric" and fact.get("year"):
-                s += 0.05 * (fact.get("year") - 2015)
+                year, sub = period_rank(fact)
+                s += (LATEST if query.latest else 0.05) * (year - 2015 + sub / 13)
         half, quarter = fact.get("half"), fact.get("quarter")
         partial = half is not None or quarter is not None
         if query.quarter is not None:
@@ -169,8 +177,6 @@ class Scorer:
             s -= PERIOD_MISS
         elif partial and not query.latest:
             s -= PART_OF_YEAR
-        elif query.latest and fact.type == "metric":
-            s += 0.5 * sum(x or 0 for x in (quarter, (half or 0) * 2)) / 4
         group = fact.get("group")
         if query.group:
             s += GROUP_HIT if group == query.group else (-GROUP_MISS if group else -1.0)
@@ -205,14 +211,16 @@ class Scorer:
     # ---- ranking -----------------------------------------------------------------------
 
     def rank(self, query: Query, words: set[str], program_id: str | None,
-             home: list[str], results_program: str | None, place: str | None) -> Scored:
+             home: list[str], results_program: str | None,
+             rivals: tuple[str, ...] = ()) -> Scored:
         bonus: dict[str, float] = {}
         if program_id:
             program = self.kb.programs[program_id]
             for related in (*program.parts, program.part_of):
                 if related:
                     bonus[related] = RELATED_BONUS
-            bonus[program_id] = PROGRAM_BONUS
+            for pid in (program_id, *rivals):
+                bonus[pid] = PROGRAM_BONUS
         else:
             for pid in home:
                 bonus[pid] = HOME_BONUS
@@ -222,9 +230,6 @@ class Scorer:
         positions = set(self.index.candidates(words))
         for pid in bonus:
             positions.update(self.by_program.get(pid, ()))
-        if place:
-            positions = {p for p in positions
-                         if any(place in q for q in self.index.facts[p].quotes)}
         out = Scored()
         free_best, free_score = None, float("-inf")
         for pos in positions:
@@ -243,7 +248,7 @@ class Scorer:
             fact = self.index.facts[free_best]
             if self.years[free_best] and not self.years[free_best] & set(query.years) and (
                     out.best is None or not self.years[self.index.position[out.best.id]]
-                    or out.best.program_id != fact.program_id or out.best.type != fact.type) \
+                    or free_score - out.score > YEAR_BLOCK) \
                     and (fact.program_id == program_id or out.best is None):
                 out.year_block = fact
         if out.best is not None:
