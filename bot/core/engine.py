@@ -23,7 +23,7 @@ from datetime import date
 from bot.messages import texts
 
 from .answer import Answer, Candidate, money, number
-from .index import FactIndex, own_words, question_terms
+from .index import FactIndex, Words, own_words, question_terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, parse
@@ -188,7 +188,7 @@ class Engine:
         pa, pb = self.kb.programs[a], self.kb.programs[b]
         return b in pa.parts or a in pb.parts or pa.part_of == b or pb.part_of == a
 
-    def _residual_terms(self, query: Query, match: Match | None) -> set[str]:
+    def _residual_terms(self, query: Query, match: Match | None) -> Words:
         """The question's terms without the program's name, unless that name names a part
         of the program (생활임금 is an alias of 노동권익 보호 and the subject of its wage
         facts): then it says which facts are meant."""
@@ -197,11 +197,11 @@ class Engine:
             return question_terms(query.text)
         return question_terms(query.text, (match.start, match.end))
 
-    def _own_words(self, program_id: str, words: set[str]) -> bool:
+    def _own_words(self, program_id: str, words: Words) -> bool:
         """Does the question say something about the program beyond its name?"""
         return self.scorer.own_hit(program_id, words) >= MIN_OWN
 
-    def _follows(self, query: Query, words: set[str], ctx: _Context) -> bool:
+    def _follows(self, query: Query, words: Words, ctx: _Context) -> bool:
         """A question naming no program continues the conversation when it asks a new slot
         or kind ("청년층은?", "목표는?"), refers back ("그거 언제야?"), or is about the
         previous program's facts."""
@@ -212,7 +212,7 @@ class Engine:
 
     # ---- choosing what to say ----------------------------------------------------------
 
-    def _decide(self, program: Program, query: Query, words: set[str], scored, t: dict
+    def _decide(self, program: Program, query: Query, words: Words, scored, t: dict
                 ) -> Answer:
         best = scored.best
         if best is None or best.program_id != program.id and scored.lexical < MIN_GLOBAL \
@@ -332,7 +332,7 @@ class Engine:
             lines.append(t["default_year"].format(year=best.get("year")))
         return self._done(program, query, intent, lines, used)
 
-    def _compare(self, program: Program, best: Fact, query: Query, words: set[str], t: dict
+    def _compare(self, program: Program, best: Fact, query: Query, words: Words, t: dict
                  ) -> Answer | None:
         """A change between two years, computed from the two quoted figures."""
         first, second = query.years[0], query.years[1]

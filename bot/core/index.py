@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .model import Fact, KnowledgeBase
 from .text import normalize
@@ -30,6 +30,7 @@ OWN, KIND, QUOTE = 1.0, 0.9, 0.35
 # A term in more than this share of facts is too common to find candidates by (it still
 # scores them).
 COMMON_SHARE = 0.08
+REST = 0.3  # a question word's further shared letter pairs, after its best one
 
 TYPE_WORDS = {
     "budget": "예산 사업비 비용 돈 얼마 금액 budget cost funding money spend",
@@ -104,8 +105,24 @@ def terms(text: str | None) -> set[str]:
     return out
 
 
-def question_terms(text: str, drop: tuple[int, int] | None = None) -> set[str]:
-    """The question's terms, without its years (a slot, not a word to match) and without
+@dataclass(frozen=True)
+class Words:
+    """A question's words to match: each word's terms as one group (a word counts once,
+    however many of its letter pairs a fact shares), and the words run together."""
+
+    groups: tuple[frozenset[str], ...] = ()
+    compact: str = ""
+
+    @property
+    def flat(self) -> frozenset[str]:
+        return frozenset().union(*self.groups) if self.groups else frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
+    """The question's words, without its years (a slot, not a word to match) and without
     the letters `drop` spans in the question written without spaces (a program's name)."""
     if drop is not None:
         start, end = drop
@@ -117,7 +134,9 @@ def question_terms(text: str, drop: tuple[int, int] | None = None) -> set[str]:
             kept.append(" " if start <= n < end else ch)
             n += 1
         text = "".join(kept)
-    return terms(_YEARS.sub(" ", text))
+    text = _YEARS.sub(" ", normalize(text))
+    groups = {frozenset(g) for g in (terms(word) for word in text.split()) if g}
+    return Words(tuple(sorted(groups, key=sorted)), text.replace(" ", ""))
 
 
 def kind_words(fact: Fact) -> str:
@@ -193,15 +212,23 @@ class FactIndex:
         self.postings = dict(postings)
         self.position = {fact.id: i for i, fact in enumerate(self.facts)}
 
-    def score(self, position: int, query: Iterable[str]) -> float:
+    def score(self, position: int, words: Words, only: float | None = None) -> float:
+        """Per question word, its best shared term in full and the others in part.
+        `only`: count the terms of that layer alone (OWN: the fact's own words)."""
         weights = self.weights[position]
         idf = self.idf
-        return sum(idf[t] * weights[t] for t in query if t in weights)
+        total = 0.0
+        for group in words.groups:
+            hits = sorted((idf[t] * weights[t] for t in group if t in weights
+                           and (only is None or weights[t] == only)), reverse=True)
+            if hits:
+                total += hits[0] + REST * sum(hits[1:])
+        return total
 
-    def candidates(self, query: Iterable[str], limit: int = 60) -> list[int]:
+    def candidates(self, words: Words, limit: int = 60) -> list[int]:
         """Facts anywhere that share an uncommon term with the question, best first."""
         scores: dict[int, float] = defaultdict(float)
-        for term in query:
+        for term in words.flat:
             posting = self.postings.get(term)
             if posting:
                 idf = self.idf[term]

@@ -8,10 +8,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .index import _COUNTED, OWN, FactIndex, is_team
+from .index import _COUNTED, OWN, FactIndex, Words, is_team
 from .model import Fact, KnowledgeBase
 from .query import Query
 from .render import period_rank
+from .text import alias_key
 
 PROGRAM_BONUS = 12.0  # a fact of the program the question names
 RELATED_BONUS = 7.0  # of its umbrella page or one of its parts
@@ -25,6 +26,7 @@ STAGE_HIT, STAGE_MISS, PLAN_FIRST = 3.0, 2.0, 1.0
 MEASURE_HIT, MEASURE_MISS = 3.0, 2.0
 SOURCE_HIT, SOURCE_MISS = 2.0, 1.0
 DEFAULT_YEAR = 1.5
+PHRASE = 4.0  # the question names a fact's subject, name or label whole
 LATEST = 0.5  # per year, for "최근" results
 RECENCY = 0.3  # per report, newer first among equals
 TIE = 1.0  # facts this close to the best are shown with it
@@ -70,13 +72,16 @@ def fits(fact: Fact, intent: str) -> bool:
     return False
 
 
-def _years(fact: Fact) -> set[int]:
+def _years(fact: Fact, kb: KnowledgeBase) -> set[int]:
     if fact.type in ("budget", "metric"):
         return {fact.get("year")} if fact.get("year") else set()
     found = set()
     if fact.type == "milestone":
         start, end = fact.get("start"), fact.get("end") or fact.get("start")
         found = set(range(int(start[:4]), int(end[:4]) + 1))
+        report = kb.reports.get(fact.report)
+        if fact.get("stage") == "plan" and report is not None:
+            found.add(report.headline_year)  # a plan's steps are for the year it plans
     # A year in the words: "2021년 상반기 모집" (in 2020-11) is also about 2021.
     for full, short in _TEXT_YEAR.findall(fact.get("text") or fact.get("what") or ""):
         found.add(int(full) if full else 2000 + int(short))
@@ -108,7 +113,11 @@ class Scorer:
         self.by_program: dict[str, list[int]] = defaultdict(list)
         for pos, fact in enumerate(index.facts):
             self.by_program[fact.program_id].append(pos)
-        self.years = [_years(f) for f in index.facts]
+        self.years = [_years(f, kb) for f in index.facts]
+        # What a fact is called, run together: the question saying it whole is strong.
+        self.phrases = [tuple(k for k in (alias_key(f.get(key) or "") for key in
+                                          ("subject", "name", "label")) if len(k) >= 2)
+                        for f in index.facts]
         self.default_year = {pid: self._default_budget_year(pid) for pid in kb.programs}
 
     def _default_budget_year(self, program_id: str) -> int | None:
@@ -126,11 +135,10 @@ class Scorer:
 
     # ---- the parts of a score ----------------------------------------------------------
 
-    def own(self, pos: int, words: set[str]) -> float:
-        weights, idf = self.index.weights[pos], self.index.idf
-        return sum(idf[t] for t in words if weights.get(t) == OWN)
+    def own(self, pos: int, words: Words) -> float:
+        return self.index.score(pos, words, only=OWN)
 
-    def own_hit(self, program_id: str, words: set[str]) -> float:
+    def own_hit(self, program_id: str, words: Words) -> float:
         return max((self.own(p, words) for p in self.by_program.get(program_id, ())),
                    default=0.0)
 
@@ -196,13 +204,15 @@ class Scorer:
             s += MEASURE_HIT if _has_measure(fact, query.measure) else -MEASURE_MISS
         return s
 
-    def score(self, pos: int, query: Query, words: set[str], bonus: dict[str, float],
+    def score(self, pos: int, query: Query, words: Words, bonus: dict[str, float],
               year_free: bool = False) -> float | None:
         fact = self.index.facts[pos]
         slots = self._slots(pos, fact, query, year_free)
         if slots is None:
             return None
         s = self.index.score(pos, words) + bonus.get(fact.program_id, 0.0) + slots
+        if words.compact and any(key in words.compact for key in self.phrases[pos]):
+            s += PHRASE
         for intent, weight in query.intent_scores.items():
             if fits(fact, intent):
                 s += INTENT_WEIGHT * weight
@@ -210,7 +220,7 @@ class Scorer:
 
     # ---- ranking -----------------------------------------------------------------------
 
-    def rank(self, query: Query, words: set[str], program_id: str | None,
+    def rank(self, query: Query, words: Words, program_id: str | None,
              home: list[str], results_program: str | None,
              rivals: tuple[str, ...] = ()) -> Scored:
         bonus: dict[str, float] = {}
