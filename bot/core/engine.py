@@ -23,7 +23,7 @@ from datetime import date
 from bot.messages import texts
 
 from .answer import Answer, Candidate, money, number
-from .index import FactIndex, Words, own_words, question_terms
+from .index import OWN, FactIndex, Words, own_words, question_terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, parse
@@ -39,8 +39,12 @@ MAX_LINES = 6
 # A question that names no program needs this much of its wording in a fact.
 MIN_GLOBAL = 6.0
 MIN_HOME = 2.0  # or this much, for the department's own pages and results
+# and two of its words in the fact's own words, or one rare one
+MIN_RARE = 5.0
 # Below this the named program's best fact shares too little with the question: its overview.
 MIN_OWN = 1.5
+# Asked for something only a fact of that kind can give: never answered with another kind.
+STRICT_INTENTS = {"contact": 3}  # (with at least this keyword weight)
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
                    "그 해", "같은", "it", "that", "there")
 
@@ -157,7 +161,9 @@ class Engine:
         if program_id is None:
             home = scored.best is not None and scored.best.program_id in (
                 *self.home_programs, self.results_program)
-            if scored.best is None or scored.lexical < (MIN_HOME if home else MIN_GLOBAL):
+            if scored.best is None or scored.lexical < (MIN_HOME if home else MIN_GLOBAL) or (
+                    not home and self.index.matched(self.index.position[scored.best.id], words,
+                                                    OWN) < 2 and scored.own < MIN_RARE):
                 return Answer("no_match", t["no_match"], intent=query.intent, lang=query.lang)
             program_id = scored.best.program_id
         program = self.kb.programs[program_id]
@@ -226,10 +232,16 @@ class Engine:
                                  scored.year_block, t)
         if query.intent is None and scored.own < MIN_OWN and not query.has_slots:
             return self._overview(self.kb.programs[best.program_id], query, t)
-        if query.intent and not self.scorer.fits(best, query.intent) and scored.own < MIN_OWN \
-                and not self.scorer.has_kind(best.program_id, query.intent):
-            return self._missing(self.kb.programs[best.program_id], query, t)
         owner = self.kb.programs[best.program_id]
+        if query.intent and not self.scorer.fits(best, query.intent) and (
+                query.intent_scores.get(query.intent, 0) >= STRICT_INTENTS.get(query.intent, 99)
+                or (scored.own < MIN_OWN and not
+                                                   self.scorer.has_kind(owner.id, query.intent))):
+            return self._missing(owner, query, t)
+        if words.numbers and not words.numbers <= self.scorer.numbers[
+                self.index.position[best.id]]:
+            # "2호점", "2기": a figure the question names that no fitting fact states.
+            return self._missing(owner, query, t)
         if query.compare and len(query.years) > 1:
             computed = self._compare(owner, best, query, words, t)
             if computed is not None:

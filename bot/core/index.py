@@ -81,6 +81,10 @@ _FREQUENT = re.compile(r"매월|매주|매년|월\s*\d+\s*회|연\s*\d+\s*회|�
                        r"상시|연중|격월|회\s*이상")
 _COUNTED = re.compile(r"\d\s*(명|개|회|건|개소|곳)")
 _DATE = re.compile(r"20\d\d\s*\.\s*\d{1,2}\s*\.|\d{1,2}\s*월")
+# Periods and counts a question says that are slots or question words, not figures to find.
+_PERIODS = re.compile(r"\d+\s*(분기|년\s*전|years? ago|st|nd|rd|th|q)|q\d|h\d|"
+                      r"\d+\s*(월|시|명|개|회|번|곳|건|살|세|%|퍼센트)")
+_SHORT_YEARS = re.compile(r"(?<!\d)\d{2}\s*(~\s*\d{2}\s*)?(년|~)")
 _YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)")
 
 
@@ -112,6 +116,7 @@ class Words:
 
     groups: tuple[frozenset[str], ...] = ()
     compact: str = ""
+    numbers: frozenset[str] = frozenset()  # figures the question names (2호점 -> "2")
 
     @property
     def flat(self) -> frozenset[str]:
@@ -136,7 +141,13 @@ def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
         text = "".join(kept)
     text = _YEARS.sub(" ", normalize(text))
     groups = {frozenset(g) for g in (terms(word) for word in text.split()) if g}
-    return Words(tuple(sorted(groups, key=sorted)), text.replace(" ", ""))
+    return Words(tuple(sorted(groups, key=sorted)), text.replace(" ", ""),
+                 frozenset(numbers(_SHORT_YEARS.sub(" ", _PERIODS.sub(" ", text)))))
+
+
+def numbers(text: str) -> set[str]:
+    """The figures in a text, without thousands separators: "1,009번지" -> {"1009"}."""
+    return {n.lstrip("0") or "0" for n in re.findall(r"\d+", re.sub(r"(?<=\d),(?=\d)", "", text))}
 
 
 def kind_words(fact: Fact) -> str:
@@ -224,6 +235,13 @@ class FactIndex:
             if hits:
                 total += hits[0] + REST * sum(hits[1:])
         return total
+
+    def matched(self, position: int, words: Words, only: float | None = None) -> int:
+        """How many of the question's words the fact shares (in that layer)."""
+        weights = self.weights[position]
+        return sum(1 for group in words.groups
+                   if any(t in weights and (only is None or weights[t] == only)
+                          for t in group))
 
     def candidates(self, words: Words, limit: int = 60) -> list[int]:
         """Facts anywhere that share an uncommon term with the question, best first."""

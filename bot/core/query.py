@@ -12,7 +12,7 @@ from datetime import date
 from .text import hangul_ratio, normalize
 
 INTENTS = ("budget", "schedule", "eligibility", "participants", "results", "place", "team",
-           "overview")
+           "contact", "overview")
 
 # (keyword, weight). Question words weigh more than topic nouns. Keywords are matched
 # against the question without spaces, English ones against words.
@@ -45,15 +45,19 @@ _INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
                 ("rate", 2), ("latest", 1), ("performance", 3), ("how many", 2)],
     "place": [("어디", 3), ("장소", 3), ("위치", 3), ("주소", 3), ("소재지", 3), ("사업장", 2),
               ("where", 3), ("location", 3), ("address", 3)],
-    "team": [("담당", 3), ("팀", 2), ("부서", 2), ("담당자", 3), ("연락처", 3), ("문의", 2),
-             ("누구한테", 3), ("team", 3), ("contact", 3), ("charge", 2)],
+    "team": [("담당", 3), ("팀", 2), ("부서", 2), ("누구한테", 3), ("team", 3),
+             ("charge", 2)],
+    "contact": [("연락처", 4), ("전화", 4), ("번호", 1), ("휴대폰", 4), ("핸드폰", 4),
+                ("이메일", 4), ("메일", 2), ("팩스", 4), ("담당자", 3), ("작성자", 3),
+                ("성함", 3), ("이름", 1), ("문의", 2), ("contact", 3), ("phone", 4),
+                ("email", 4)],
     "overview": [("뭐야", 2), ("무엇", 2), ("뭐하는", 3), ("내용", 2), ("소개", 3),
                  ("설명", 2), ("목적", 3), ("뭔데", 2), ("what is", 2), ("about", 2),
                  ("purpose", 3), ("overview", 3)],
 }
 # Tie-break: the more specific reading first.
-_PRIORITY = ("budget", "schedule", "place", "team", "participants", "results", "eligibility",
-             "overview")
+_PRIORITY = ("contact", "budget", "schedule", "place", "team", "participants", "results",
+             "eligibility", "overview")
 
 _SOURCES = {"국비": "national", "시비": "city", "구비": "district",
             "national": "national", "city": "city", "district": "district"}
@@ -78,7 +82,7 @@ _RELATIVE = (("재작년", -2), ("재재작년", -3), ("작년", -1), ("지난�
              ("올해", 0), ("금년", 0), ("이번해", 0), ("이번 해", 0), ("내년", 1),
              ("다음해", 1), ("다음 해", 1), ("last year", -1), ("this year", 0),
              ("next year", 1))
-_YEARS_AGO = re.compile(r"(\d{1,2})\s*년\s*전|(\d{1,2}) years? ago")
+_YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2})\s*년\s*전(?!체)|(\d{1,2}) years? ago")
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\d)")
 _HALF = re.compile(r"(상반기|하반기|first half|second half|h1|h2)")

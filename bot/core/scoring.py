@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .index import _COUNTED, OWN, FactIndex, Words, is_team
+from .index import _COUNTED, OWN, FactIndex, Words, is_team, numbers, own_words
 from .model import Fact, KnowledgeBase
 from .query import Query
 from .render import period_rank
@@ -27,13 +27,14 @@ MEASURE_HIT, MEASURE_MISS = 3.0, 2.0
 SOURCE_HIT, SOURCE_MISS = 2.0, 1.0
 DEFAULT_YEAR = 1.5
 PHRASE = 4.0  # the question names a fact's subject, name or label whole
+NUMBER_MISS = 6.0  # the question's own numbers (2호점, 1009번지) are not in the fact's quote
 LATEST = 0.5  # per year, for "최근" results
 RECENCY = 0.3  # per report, newer first among equals
 TIE = 1.0  # facts this close to the best are shown with it
 MAX_COMPANIONS = 5
 
 _KIND_OF_FIELD = {"eligibility": "eligibility", "place": "place", "team": "team",
-                  "contact": "team", "hours": "schedule", "period": "schedule",
+                  "contact": "contact", "hours": "schedule", "period": "schedule",
                   "staff": "participants"}
 _DATED = re.compile(r"20\d\d\s*\.\s*\d|\d{1,2}\s*월|매월|매주|매년|분기별|연\s*\d+\s*회|"
                     r"월\s*\d+\s*회|상시|수시")
@@ -69,12 +70,17 @@ def fits(fact: Fact, intent: str) -> bool:
                                                               "other", "method")
     if intent == "eligibility":
         return fact.get("field") in ("method",)
+    if intent == "team":
+        return fact.get("field") == "contact"
     return False
 
 
 def _years(fact: Fact, kb: KnowledgeBase) -> set[int]:
     if fact.type in ("budget", "metric"):
-        return {fact.get("year")} if fact.get("year") else set()
+        if fact.get("year"):
+            return {fact.get("year")}
+        as_of = fact.get("as_of")
+        return {int(as_of[:4])} if as_of else set()
     found = set()
     if fact.type == "milestone":
         start, end = fact.get("start"), fact.get("end") or fact.get("start")
@@ -117,6 +123,8 @@ class Scorer:
         # What a fact is called, run together: the question saying it whole is strong.
         self.phrases = [tuple(k for k in (alias_key(f.get(key) or "") for key in
                                           ("subject", "name", "label")) if len(k) >= 2)
+                        for f in index.facts]
+        self.numbers = [frozenset(numbers(" ".join((*f.quotes, own_words(f)))))
                         for f in index.facts]
         self.default_year = {pid: self._default_budget_year(pid) for pid in kb.programs}
 
@@ -211,8 +219,10 @@ class Scorer:
         if slots is None:
             return None
         s = self.index.score(pos, words) + bonus.get(fact.program_id, 0.0) + slots
-        if words.compact and any(key in words.compact for key in self.phrases[pos]):
+        if any(key in query.compact for key in self.phrases[pos]):
             s += PHRASE
+        if words.numbers and not words.numbers <= self.numbers[pos]:
+            s -= NUMBER_MISS
         for intent, weight in query.intent_scores.items():
             if fits(fact, intent):
                 s += INTENT_WEIGHT * weight
