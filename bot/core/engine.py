@@ -141,8 +141,10 @@ class Engine:
             query = query.inherit(ctx.query)
         program_id = top.program_id if top else (ctx.program if follow else None)
 
+        previous = self.kb_fact(ctx.fact) if follow and ctx and ctx.fact else None
         scored = self.scorer.rank(query, words, program_id, self.home_programs,
-                                  self.results_program, tuple(m.program_id for m in rivals))
+                                  self.results_program, tuple(m.program_id for m in rivals),
+                                  previous)
         if rivals:
             # Two programs named alike: a fact of one that names the other settles it
             # ("우시장 도시재생대학": the 우시장 page's 도시재생대학); else ask which.
@@ -171,6 +173,10 @@ class Engine:
         return replace(answer, context=_Context(program.id, query, answer.facts[0]
                                                 if answer.facts else None)) \
             if answer.status in ("answered", "no_data") else answer
+
+    def kb_fact(self, fact_id: str) -> Fact | None:
+        pos = self.index.position.get(fact_id)
+        return self.index.facts[pos] if pos is not None else None
 
     def _rivals(self, matches: list[Match]) -> list[Match]:
         """Other programs the question names as clearly as the first."""

@@ -74,6 +74,8 @@ _MEASURES = (("달성률", "rate"), ("달성율", "rate"), ("퍼센트", "rate")
              ("goal", "target"), ("실적", "actual"), ("결과", "actual"), ("actual", "actual"))
 _ANNUAL = ("연간", "1년간", "일년간", "한해", "한해동안", "1년동안", "일년동안", "연도전체",
            "연전체", "한해전체", "annual", "full year", "whole year")
+# The whole of a figure, not one source or group of it.
+_WHOLE = ("전체", "총액", "합계", "총합", "총계", "전부", "total", "overall")
 _COMPARE = ("보다", "대비", "비교", "차이", "증감", "늘었", "줄었", "늘어", "줄어", "증가",
             "감소", "변화", "달라", "얼마나더", "compared", "difference", "increase",
             "decrease", "change", " vs", "than")
@@ -110,6 +112,7 @@ class Query:
     annual: bool = False  # the whole year, not a quarter or half
     compare: bool = False  # a change between two periods is asked
     relative: bool = False  # the year was said relative to today (작년, 올해)
+    whole: bool = False  # the total is asked, not a funding source's or a group's part
 
     @property
     def has_slots(self) -> bool:
@@ -123,6 +126,9 @@ class Query:
         for name in ("year", "half", "quarter", "source", "group", "stage", "measure"):
             if getattr(self, name) is None and getattr(previous, name) is not None:
                 values[name] = getattr(previous, name)
+        if self.whole:
+            values.pop("source", None)
+            values.pop("group", None)
         if (self.year is not None and self.half is None and self.quarter is None) \
                 or self.annual:
             values.pop("half", None)
@@ -135,7 +141,7 @@ class Query:
             values["intent"] = previous.intent
             values["intent_scores"] = previous.intent_scores
         if values.get("year") is not None and not self.years:
-            values["years"] = (values["year"],)
+            values["years"] = previous.years
             values["relative"] = previous.relative
         return replace(self, **values)
 
@@ -223,6 +229,7 @@ def parse(raw: str, today: date | None = None) -> Query:
     measure = next((v for k, v in _MEASURES if (k in compact if not k.isascii()
                                                   else k in text.split())), None)
     annual = any(w in compact if not w.isascii() else w in text for w in _ANNUAL)
+    whole = any(w in compact if not w.isascii() else w in text.split() for w in _WHOLE)
     compare = len(set(years)) > 1 and any(
         w in compact if not w.isascii() else w in f" {text} " for w in _COMPARE)
     lang = "en" if compact and hangul_ratio(compact) < 0.5 else "ko"
@@ -230,4 +237,4 @@ def parse(raw: str, today: date | None = None) -> Query:
                  year=years[0] if years else None, years=tuple(dict.fromkeys(years)),
                  half=half, quarter=quarter, source=source, group=group, stage=stage,
                  latest=latest, intent=intent, intent_scores=scores, measure=measure,
-                 annual=annual, compare=compare, relative=bool(relative))
+                 annual=annual, compare=compare, relative=bool(relative), whole=whole)

@@ -29,6 +29,7 @@ DEFAULT_YEAR = 1.5
 PHRASE = 4.0  # the question names a fact's subject, name or label whole
 NUMBER_MISS = 6.0  # the question's own numbers (2호점, 1009번지) are not in the fact's quote
 LATEST = 0.5  # per year, for "최근" results
+SAME_KIND, SAME_NAME = 2.0, 3.0  # a follow-up's fact like the previous answer's
 RECENCY = 0.3  # per report, newer first among equals
 TIE = 1.0  # facts this close to the best are shown with it
 MAX_COMPANIONS = 5
@@ -80,7 +81,11 @@ def _years(fact: Fact, kb: KnowledgeBase) -> set[int]:
         if fact.get("year"):
             return {fact.get("year")}
         as_of = fact.get("as_of")
-        return {int(as_of[:4])} if as_of else set()
+        if as_of:
+            return {int(as_of[:4])}
+        report = kb.reports.get(fact.report)
+        # A count with no year is the report's own state of affairs (현원 at its writing).
+        return {int(report.date[:4])} if fact.type == "metric" and report else set()
     found = set()
     if fact.type == "milestone":
         start, end = fact.get("start"), fact.get("end") or fact.get("start")
@@ -232,7 +237,7 @@ class Scorer:
 
     def rank(self, query: Query, words: Words, program_id: str | None,
              home: list[str], results_program: str | None,
-             rivals: tuple[str, ...] = ()) -> Scored:
+             rivals: tuple[str, ...] = (), previous: Fact | None = None) -> Scored:
         bonus: dict[str, float] = {}
         if program_id:
             program = self.kb.programs[program_id]
@@ -250,10 +255,14 @@ class Scorer:
         positions = set(self.index.candidates(words))
         for pid in bonus:
             positions.update(self.by_program.get(pid, ()))
+        if previous is not None:
+            positions.update(self.by_program.get(previous.program_id, ()))
         out = Scored()
         free_best, free_score = None, float("-inf")
         for pos in positions:
             s = self.score(pos, query, words, bonus)
+            if s is not None and previous is not None:
+                s += self._continues(self.index.facts[pos], previous)
             if s is not None:
                 out.scores[self.index.facts[pos].id] = s
                 if s > out.score:
@@ -276,6 +285,13 @@ class Scorer:
             out.lexical = self.index.score(pos, words)
             out.own = self.own(pos, words)
         return out
+
+    def _continues(self, fact: Fact, previous: Fact) -> float:
+        """A follow-up ("목표는?", "청년층은?") is most likely about the same table."""
+        if fact.program_id != previous.program_id or fact.type != previous.type:
+            return 0.0
+        same = sum(fact.get(k) == previous.get(k) for k in ("name", "label", "subject"))
+        return SAME_KIND + SAME_NAME * same / 3
 
     # ---- what goes with the answer -----------------------------------------------------
 
