@@ -161,8 +161,8 @@ class Engine:
             return Answer("no_match", t["other_place"].format(place=place),
                           intent=query.intent, lang=query.lang)
         if program_id is None:
-            home = scored.best is not None and scored.best.program_id in (
-                *self.home_programs, self.results_program)
+            home = scored.best is not None and query.intent is not None and \
+                scored.best.program_id in (*self.home_programs, self.results_program)
             if scored.best is None or scored.lexical < (MIN_HOME if home else MIN_GLOBAL) or (
                     not home and self.index.matched(self.index.position[scored.best.id], words,
                                                     OWN) < 2 and scored.own < MIN_RARE):
@@ -239,6 +239,9 @@ class Engine:
         if query.intent is None and scored.own < MIN_OWN and not query.has_slots:
             return self._overview(self.kb.programs[best.program_id], query, t)
         owner = self.kb.programs[best.program_id]
+        if best.type == "metric" and (query.half or query.quarter) and not \
+                self.scorer.period_fits(best, query):
+            return self._no_period(owner, query, best, t)
         if query.intent and not self.scorer.fits(best, query.intent) and (
                 query.intent_scores.get(query.intent, 0) >= STRICT_INTENTS.get(query.intent, 99)
                 or (scored.own < MIN_OWN and not
@@ -272,6 +275,19 @@ class Engine:
                                                what=t["intent"][intent],
                                                years=", ".join(map(str, years)) or "-")
         return Answer("no_data", message, program=program.id, intent=intent, lang=query.lang)
+
+    def _no_period(self, program: Program, query: Query, fact: Fact, t: dict) -> Answer:
+        periods = sorted({(period_rank(f), self.render.period(f, t))
+                          for f in self.scorer.family(fact) if f.get("year")})
+        asked = " ".join(x for x in (t["year"].format(y=query.year) if query.year else "",
+                                     t["half"][query.half] if query.half else "",
+                                     t["quarter"].format(q=query.quarter) if query.quarter
+                                     else "") if x)
+        intent = self.scorer.kind_of(fact)
+        return Answer("no_data", t["no_data_period"].format(
+            program=program.short, period=asked, what=t["intent"][intent],
+            periods=", ".join(label for _, label in periods) or "-"),
+            program=program.id, intent=intent, lang=query.lang)
 
     def _missing(self, program: Program, query: Query, t: dict) -> Answer:
         intent = query.intent or "overview"

@@ -146,8 +146,16 @@ def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
 
 
 def numbers(text: str) -> set[str]:
-    """The figures in a text, without thousands separators: "1,009번지" -> {"1009"}."""
-    return {n.lstrip("0") or "0" for n in re.findall(r"\d+", re.sub(r"(?<=\d),(?=\d)", "", text))}
+    """The figures in a text without thousands separators, alone and with the letter that
+    counts them: "1,009번지 2호점" -> {"1009", "1009번", "2", "2호"}."""
+    out = set()
+    for digits, counter in re.findall(r"(\d+)\s*([가-힣]?)", re.sub(r"(?<=\d),(?=\d)", "",
+                                                                   text)):
+        digits = digits.lstrip("0") or "0"
+        out.add(digits)
+        if counter:
+            out.add(digits + counter)
+    return out
 
 
 def kind_words(fact: Fact) -> str:

@@ -275,9 +275,11 @@ class Scorer:
             # The fact that would answer but for the asked year: say that year is not there
             # rather than answer with another kind of fact.
             fact = self.index.facts[free_best]
+            intent = query.intent
             if self.years[free_best] and not self.years[free_best] & set(query.years) and (
                     out.best is None or not self.years[self.index.position[out.best.id]]
-                    or free_score - out.score > YEAR_BLOCK) \
+                    or free_score - out.score > YEAR_BLOCK
+                    or (intent and fits(fact, intent) and not fits(out.best, intent))) \
                     and (fact.program_id == program_id or out.best is None):
                 out.year_block = fact
         if out.best is not None:
@@ -299,6 +301,19 @@ class Scorer:
         keys = ("name", "label", "subject", "group") if fact.type == "metric" else \
             ("label", "subject")
         return (fact.program_id, fact.type, *(fact.get(k) for k in keys))
+
+    def family(self, fact: Fact) -> list[Fact]:
+        family = self._family(fact)
+        return [self.index.facts[p] for p in self.by_program.get(fact.program_id, ())
+                if self._family(self.index.facts[p]) == family]
+
+    @staticmethod
+    def period_fits(fact: Fact, query: Query) -> bool:
+        """Is the fact for the half or quarter asked? Results are cumulative: the first
+        half is the figure to the end of the second quarter."""
+        if query.quarter is not None:
+            return fact.get("quarter") == query.quarter
+        return fact.get("half") == query.half or (query.half == 1 and fact.get("quarter") == 2)
 
     def family_years(self, fact: Fact) -> set[int]:
         family = self._family(fact)
