@@ -89,9 +89,10 @@ class Engine:
                                                   for k in ("name", "subject", "label")
                                                   if f.get(k)}))
                            for p in kb.programs.values()}
-        self.parts = {p.id: {key for key in map(alias_key, p.aliases)
-                             if key in self.fact_words[p.id]
-                             and key not in alias_key(p.name) + "|" + alias_key(p.short)}
+        # Text of each program's facts' own words, to tell a name that names a part of it.
+        self.own_text = {p.id: "|".join(alias_key(own_words(f)) for f in p.facts)
+                         for p in kb.programs.values()}
+        self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
 
     def _pick_results_program(self) -> str | None:
@@ -204,10 +205,20 @@ class Engine:
         """The question's terms without the program's name, unless that name names a part
         of the program (생활임금 is an alias of 노동권익 보호 and the subject of its wage
         facts): then it says which facts are meant."""
-        if match is None or match.end <= match.start or match.alias in self.parts.get(
-                match.program_id, ()):
+        if match is None or match.end <= match.start or self._names_part(match):
             return question_terms(query.text)
         return question_terms(query.text, (match.start, match.end))
+
+    def _names_part(self, match: Match) -> bool:
+        """Is the matched name a part of the program (a fact's subject, or words of its
+        facts that are not a form of the program's own name)?"""
+        names = self.names.get(match.program_id, ())
+        if match.alias in names:
+            return False
+        if match.alias in self.fact_words.get(match.program_id, "").split("|"):
+            return True
+        return match.alias in self.own_text.get(match.program_id, "") and not any(
+            match.alias in n or n in match.alias for n in names)
 
     def _own_words(self, program_id: str, words: Words) -> bool:
         """Does the question say something about the program beyond its name?"""

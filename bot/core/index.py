@@ -117,6 +117,7 @@ class Words:
     groups: tuple[frozenset[str], ...] = ()
     compact: str = ""
     numbers: frozenset[str] = frozenset()  # figures the question names (2호점 -> "2")
+    name: str = ""  # the program's name as the question wrote it (taken out of the words)
 
     @property
     def flat(self) -> frozenset[str]:
@@ -129,8 +130,10 @@ class Words:
 def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
     """The question's words, without its years (a slot, not a word to match) and without
     the letters `drop` spans in the question written without spaces (a program's name)."""
+    name = ""
     if drop is not None:
         start, end = drop
+        name = normalize(text).replace(" ", "")[start:end]
         kept, n = [], 0
         for ch in normalize(text):
             if ch == " ":
@@ -142,7 +145,7 @@ def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
     text = _YEARS.sub(" ", normalize(text))
     groups = {frozenset(g) for g in (terms(word) for word in text.split()) if g}
     return Words(tuple(sorted(groups, key=sorted)), text.replace(" ", ""),
-                 frozenset(numbers(_SHORT_YEARS.sub(" ", _PERIODS.sub(" ", text)))))
+                 frozenset(numbers(_SHORT_YEARS.sub(" ", _PERIODS.sub(" ", text)))), name)
 
 
 def numbers(text: str) -> set[str]:
@@ -241,7 +244,9 @@ class FactIndex:
             hits = sorted((idf[t] * weights[t] for t in group if t in weights
                            and (only is None or weights[t] == only)), reverse=True)
             if hits:
-                total += hits[0] + REST * sum(hits[1:])
+                # A word matched by one of its three pairs (총사업비 by 업비) counts less.
+                share = (len(hits) / len(group)) ** 0.5
+                total += share * (hits[0] + REST * sum(hits[1:]))
         return total
 
     def matched(self, position: int, words: Words, only: float | None = None) -> int:

@@ -17,7 +17,7 @@ from .text import alias_key
 PROGRAM_BONUS = 12.0  # a fact of the program the question names
 RELATED_BONUS = 7.0  # of its umbrella page or one of its parts
 HOME_BONUS = 3.0  # of the department pages, when the question names no program
-INTENT_WEIGHT = 0.8  # per point of intent keyword weight, for facts of that kind
+INTENT_WEIGHT = 1.2  # per point of intent keyword weight, for facts of that kind
 YEAR_HIT, YEARLESS = 2.0, 3.0
 YEAR_BLOCK = 6.0  # a fact for another year this much better: that year is what is asked
 PERIOD_HIT, PERIOD_MISS, PART_OF_YEAR = 4.0, 5.0, 1.5
@@ -224,7 +224,7 @@ class Scorer:
         if slots is None:
             return None
         s = self.index.score(pos, words) + bonus.get(fact.program_id, 0.0) + slots
-        if any(key in query.compact for key in self.phrases[pos]):
+        if any(key in query.compact and key not in words.name for key in self.phrases[pos]):
             s += PHRASE
         if words.numbers and not words.numbers <= self.numbers[pos]:
             s -= NUMBER_MISS
