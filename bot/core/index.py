@@ -241,12 +241,13 @@ class FactIndex:
         idf = self.idf
         total = 0.0
         for group in words.groups:
-            hits = sorted((idf[t] * weights[t] for t in group if t in weights
-                           and (only is None or weights[t] == only)), reverse=True)
+            hits = [idf[t] * weights[t] for t in group if t in weights
+                    and (only is None or weights[t] == only)]
             if hits:
                 # A word matched by one of its three pairs (총사업비 by 업비) counts less.
-                share = (len(hits) / len(group)) ** 0.5
-                total += share * (hits[0] + REST * sum(hits[1:]))
+                best = max(hits)
+                total += (len(hits) / len(group)) ** 0.5 * (
+                    best + REST * (sum(hits) - best))
         return total
 
     def matched(self, position: int, words: Words, only: float | None = None) -> int:

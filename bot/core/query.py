@@ -52,7 +52,8 @@ _INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
                 ("성함", 3), ("이름", 1), ("문의", 2), ("contact", 3), ("phone", 4),
                 ("email", 4)],
     "overview": [("뭐야", 2), ("무엇", 2), ("뭐하는", 3), ("내용", 2), ("소개", 3),
-                 ("설명", 2), ("목적", 3), ("뭔데", 2), ("무슨", 2), ("어떤", 1), ("what is", 2), ("about", 2),
+                 ("설명", 2), ("목적", 3), ("뭔데", 2), ("무슨", 2), ("어떤", 1),
+                 ("what is", 2), ("about", 2),
                  ("purpose", 3), ("overview", 3)],
 }
 # Tie-break: the more specific reading first.

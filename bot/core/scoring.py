@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .index import _COUNTED, OWN, FactIndex, Words, is_team, numbers, own_words
 from .model import Fact, KnowledgeBase
-from .query import Query
+from .query import INTENTS, Query
 from .render import period_rank
 from .text import alias_key
 
@@ -124,7 +124,17 @@ class Scorer:
         self.by_program: dict[str, list[int]] = defaultdict(list)
         for pos, fact in enumerate(index.facts):
             self.by_program[fact.program_id].append(pos)
-        self.years = [_years(f, kb) for f in index.facts]
+        facts = index.facts
+        self.years = [_years(f, kb) for f in facts]
+        # What scoring reads of each fact, read once.
+        self.types = [f.type for f in facts]
+        self.owner = [f.program_id for f in facts]
+        self.fact_year = [f.get("year") for f in facts]
+        self.halves = [(f.get("half"), f.get("quarter")) for f in facts]
+        self.groups = [f.get("group") for f in facts]
+        self.period = [period_rank(f)[0] - 2015 + period_rank(f)[1] / 13 for f in facts]
+        self.recency = [RECENCY * report_rank.get(f.report, 0) for f in facts]
+        self.fit = [frozenset(i for i in INTENTS if fits(f, i)) for f in facts]
         # What a fact is called, run together: the question saying it whole is strong.
         self.phrases = [tuple(k for k in (alias_key(f.get(key) or "") for key in
                                           ("subject", "name", "label")) if len(k) >= 2)
@@ -162,24 +172,27 @@ class Scorer:
     fits = staticmethod(fits)
     kind_of = staticmethod(kind_of)
 
-    def _slots(self, pos: int, fact: Fact, query: Query, year_free: bool) -> float | None:
-        s = 0.0
+    def _year(self, pos: int, query: Query, asked: set[int]) -> float | None:
+        """The year's part of the score; None: the fact is for another year."""
         years = self.years[pos]
-        if query.years and not year_free:
+        kind = self.types[pos]
+        if asked:
             if years:
-                if not years & set(query.years):
-                    return None
-                s += YEAR_HIT
-            else:
-                s -= YEARLESS if fact.type in ("budget", "metric") else 1.0
-        elif not query.years:
-            if fact.type == "budget" and fact.get("year") is not None:
-                if fact.get("year") == self.default_year.get(fact.program_id):
-                    s += DEFAULT_YEAR
-            elif fact.type == "metric" and fact.get("year"):
-                year, sub = period_rank(fact)
-                s += (LATEST if query.latest else 0.05) * (year - 2015 + sub / 13)
-        half, quarter = fact.get("half"), fact.get("quarter")
+                return YEAR_HIT if years & asked else None
+            return -YEARLESS if kind in ("budget", "metric") else -1.0
+        year = self.fact_year[pos]
+        if kind == "budget" and year is not None:
+            return DEFAULT_YEAR if year == self.default_year.get(self.owner[pos]) else 0.0
+        if kind == "metric" and year:
+            return (LATEST if query.latest else 0.05) * self.period[pos]
+        return 0.0
+
+    def _slots(self, pos: int, query: Query) -> float:
+        """Everything but the year: period, group, funding source, stage, measure."""
+        s = 0.0
+        fact = self.index.facts[pos]
+        kind = self.types[pos]
+        half, quarter = self.halves[pos]
         partial = half is not None or quarter is not None
         if query.quarter is not None:
             s += PERIOD_HIT if quarter == query.quarter else (
@@ -189,7 +202,7 @@ class Scorer:
                 s += PERIOD_HIT
             elif query.half == 1 and quarter == 2:
                 s += PERIOD_HIT - 1
-            elif fact.type == "milestone" and ("상반기", "하반기")[query.half - 1] in (
+            elif kind == "milestone" and ("상반기", "하반기")[query.half - 1] in (
                     fact.get("what") or ""):
                 s += PERIOD_HIT
             else:
@@ -198,40 +211,40 @@ class Scorer:
             s -= PERIOD_MISS
         elif partial and not query.latest:
             s -= PART_OF_YEAR
-        group = fact.get("group")
+        group = self.groups[pos]
         if query.group:
             s += GROUP_HIT if group == query.group else (-GROUP_MISS if group else -1.0)
         elif group:
             s -= GROUP_UNASKED
         if query.source:
-            if fact.type == "budget":
+            if kind == "budget":
                 s += SOURCE_HIT if fact.get(query.source) is not None else -SOURCE_MISS
             else:
                 s -= SOURCE_MISS * 2
-        if fact.type == "budget":
+        if kind == "budget":
+            stage = fact.get("stage")
             if query.stage:
-                s += STAGE_HIT if fact.get("stage") == query.stage else -STAGE_MISS
-            elif fact.get("stage") == "plan":
+                s += STAGE_HIT if stage == query.stage else -STAGE_MISS
+            elif stage == "plan":
                 s += PLAN_FIRST
-        if query.measure and fact.type == "metric":
+        if query.measure and kind == "metric":
             s += MEASURE_HIT if _has_measure(fact, query.measure) else -MEASURE_MISS
         return s
 
     def score(self, pos: int, query: Query, words: Words, bonus: dict[str, float],
-              year_free: bool = False) -> float | None:
-        fact = self.index.facts[pos]
-        slots = self._slots(pos, fact, query, year_free)
-        if slots is None:
-            return None
-        s = self.index.score(pos, words) + bonus.get(fact.program_id, 0.0) + slots
-        if any(key in query.compact and key not in words.name for key in self.phrases[pos]):
+              asked: set[int]) -> tuple[float, float | None]:
+        """(the score leaving the year aside, the year's part or None)."""
+        s = self.index.score(pos, words) + bonus.get(self.owner[pos], 0.0) + \
+            self._slots(pos, query) + self.recency[pos]
+        if query.compact and any(key in query.compact and key not in words.name
+                                 for key in self.phrases[pos]):
             s += PHRASE
         if words.numbers and not words.numbers <= self.numbers[pos]:
             s -= NUMBER_MISS
-        for intent, weight in query.intent_scores.items():
-            if fits(fact, intent):
-                s += INTENT_WEIGHT * weight
-        return s + RECENCY * self.report_rank.get(fact.report, 0)
+        fit = self.fit[pos]
+        s += INTENT_WEIGHT * max((w for i, w in query.intent_scores.items() if i in fit),
+                                 default=0)
+        return s, self._year(pos, query, asked)
 
     # ---- ranking -----------------------------------------------------------------------
 
@@ -259,18 +272,18 @@ class Scorer:
             positions.update(self.by_program.get(previous.program_id, ()))
         out = Scored()
         free_best, free_score = None, float("-inf")
+        asked = set(query.years)
         for pos in positions:
-            s = self.score(pos, query, words, bonus)
-            if s is not None and previous is not None:
-                s += self._continues(self.index.facts[pos], previous)
-            if s is not None:
+            free, year = self.score(pos, query, words, bonus, asked)
+            if previous is not None:
+                free += self._continues(self.index.facts[pos], previous)
+            if year is not None:
+                s = free + year
                 out.scores[self.index.facts[pos].id] = s
                 if s > out.score:
                     out.best, out.score = self.index.facts[pos], s
-            if query.years and not query.compare:
-                free = s if s is not None else self.score(pos, query, words, bonus, True)
-                if free is not None and free > free_score:
-                    free_best, free_score = pos, free
+            if asked and not query.compare and free > free_score:
+                free_best, free_score = pos, free
         if free_best is not None and free_score > out.score:
             # The fact that would answer but for the asked year: say that year is not there
             # rather than answer with another kind of fact.
