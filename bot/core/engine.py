@@ -23,7 +23,7 @@ from datetime import date
 from bot.messages import texts
 
 from .answer import Answer, Candidate, money, number
-from .index import OWN, FactIndex, Words, own_words, question_terms
+from .index import OWN, FactIndex, Words, own_words, question_terms, terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, parse
@@ -94,6 +94,8 @@ class Engine:
                          for p in kb.programs.values()}
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
+        self.name_terms = {p.id: frozenset().union(*map(terms, (p.name, p.short, *p.aliases)))
+                           for p in kb.programs.values()}
 
     def _pick_results_program(self) -> str | None:
         """The department's own job-creation series answers questions that name no program
@@ -207,7 +209,11 @@ class Engine:
         facts): then it says which facts are meant."""
         if match is None or match.end <= match.start or self._names_part(match):
             return question_terms(query.text)
-        return question_terms(query.text, (match.start, match.end))
+        words = question_terms(query.text, (match.start, match.end))
+        # The rest of the program's name ("독산1동" of 독산1동 골목길 재생) says no more.
+        name = self.name_terms.get(match.program_id, frozenset())
+        kept = tuple(g for g in words.groups if not g <= name)
+        return replace(words, groups=kept) if len(kept) < len(words.groups) else words
 
     def _names_part(self, match: Match) -> bool:
         """Is the matched name a part of the program (a fact's subject, or words of its

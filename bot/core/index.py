@@ -204,7 +204,7 @@ def is_team(fact: Fact) -> bool:
 
 def own_words(fact: Fact) -> str:
     return " ".join(str(fact.get(k) or "") for k in ("subject", "name", "label", "what",
-                                                      "text", "note"))
+                                                      "text"))
 
 
 class FactIndex:
@@ -216,7 +216,9 @@ class FactIndex:
         df: dict[str, int] = defaultdict(int)
         for fact in self.facts:
             weights: dict[str, float] = {}
-            for layer, weight in ((" ".join(fact.quotes), QUOTE), (kind_words(fact), KIND),
+            # A curator's note is a remark beside the fact: weighed like its quotes.
+            quoted = " ".join((*fact.quotes, str(fact.get("note") or "")))
+            for layer, weight in ((quoted, QUOTE), (kind_words(fact), KIND),
                                   (own_words(fact), OWN)):
                 for term in terms(layer):
                     weights[term] = weight  # heavier layers come last and win
