@@ -22,6 +22,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Fact, KnowledgeBase
 from .text import normalize
@@ -88,11 +89,15 @@ _SHORT_YEARS = re.compile(r"(?<!\d)\d{2}\s*(~\s*\d{2}\s*)?(년|~)")
 _YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)")
 
 
-def terms(text: str | None) -> set[str]:
+_STRIP = str.maketrans("", "", ".-'~%·ㆍ")
+
+
+@lru_cache(maxsize=65536)
+def terms(text: str | None) -> frozenset[str]:
     """Korean bigrams inside each word (so that "공공근로 예산" does not make 로예), and
-    English words (plural 's' dropped)."""
+    English words (plural 's' dropped). Cached: facts repeat their table's lines."""
     if not text:
-        return set()
+        return frozenset()
     out: set[str] = set()
     for word in normalize(text).split():
         if word.isascii():
@@ -102,11 +107,12 @@ def terms(text: str | None) -> set[str]:
             if len(word) >= 2 and not word.isdigit():
                 out.add(word)
             continue
-        word = re.sub(r"[.\-'~%·ㆍ]", "", word)
-        out.update(word[i:i + 2] for i in range(len(word) - 1))
+        word = word.translate(_STRIP)
         if len(word) == 1:
             out.add(word)
-    return out
+        else:
+            out.update(map(str.__add__, word, word[1:]))
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -217,9 +223,10 @@ class FactIndex:
         for fact in self.facts:
             weights: dict[str, float] = {}
             # A curator's note is a remark beside the fact: weighed like its quotes.
-            quoted = " ".join((*fact.quotes, str(fact.get("note") or "")))
-            for layer, weight in ((quoted, QUOTE), (kind_words(fact), KIND),
-                                  (own_words(fact), OWN)):
+            layers = [(q, QUOTE) for q in fact.quotes]
+            layers += [(str(fact.get("note") or ""), QUOTE), (kind_words(fact), KIND),
+                       (own_words(fact), OWN)]
+            for layer, weight in layers:
                 for term in terms(layer):
                     weights[term] = weight  # heavier layers come last and win
             self.weights.append(weights)
