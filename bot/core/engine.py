@@ -140,11 +140,14 @@ class Engine:
             or (top is not None and top.program_id == ctx.program and query.intent is None)
             or (top is not None and query.intent is None and not self._own_words(
                 top.program_id, words)))
+        asked_kind = query.intent
         if follow:
             query = query.inherit(ctx.query)
         program_id = top.program_id if top else (ctx.program if follow else None)
 
         previous = self.kb_fact(ctx.fact) if follow and ctx and ctx.fact else None
+        if previous is not None and asked_kind and not self.scorer.fits(previous, asked_kind):
+            previous = None  # "대상은?" after a budget: a new kind, not the same table
         scored = self.scorer.rank(query, words, program_id, self.home_programs,
                                   self.results_program, tuple(m.program_id for m in rivals),
                                   previous)
@@ -253,7 +256,7 @@ class Engine:
         if scored.year_block is not None:
             return self._no_year(self.kb.programs[scored.year_block.program_id], query,
                                  scored.year_block, t)
-        if query.intent is None and scored.own < MIN_OWN and not query.has_slots:
+        if query.intent in (None, "overview") and scored.own < MIN_OWN and not query.has_slots:
             return self._overview(self.kb.programs[best.program_id], query, t)
         owner = self.kb.programs[best.program_id]
         if best.type == "metric" and (query.half or query.quarter) and not \

@@ -81,7 +81,7 @@ SOURCE_WORDS = {"national": "국비 national", "city": "시비 city", "district"
 _FREQUENT = re.compile(r"매월|매주|매년|월\s*\d+\s*회|연\s*\d+\s*회|주\s*\d+\s*회|분기별|수시|"
                        r"상시|연중|격월|회\s*이상")
 _COUNTED = re.compile(r"\d\s*(명|개|회|건|개소|곳)")
-_DATE = re.compile(r"20\d\d\s*\.\s*\d{1,2}\s*\.|\d{1,2}\s*월")
+_DATE = re.compile(r"요일|매주|매월|째\s*주|20\d\d\s*\.\s*\d{1,2}\s*\.|\d{1,2}\s*월")
 # Periods and counts a question says that are slots or question words, not figures to find.
 _PERIODS = re.compile(r"\d+\s*(분기|년\s*전|years? ago|st|nd|rd|th|q)|q\d|h\d|"
                       r"\d+\s*(월|시|명|개|회|번|곳|건|살|세|%|퍼센트)")
@@ -149,6 +149,8 @@ def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
             n += 1
         text = "".join(kept)
     text = _YEARS.sub(" ", normalize(text))
+    # A one-letter word belongs with the next: "몇 시까지" asks 몇시, "몇 명" 몇명.
+    text = re.sub(r"(?<!\S)(\S) (?=\S)", r"\1", text)
     groups = {frozenset(g) for g in (terms(word) for word in text.split()) if g}
     return Words(tuple(sorted(groups, key=sorted)), text.replace(" ", ""),
                  frozenset(numbers(_SHORT_YEARS.sub(" ", _PERIODS.sub(" ", text)))), name)

@@ -18,6 +18,7 @@ PROGRAM_BONUS = 12.0  # a fact of the program the question names
 RELATED_BONUS = 7.0  # of its umbrella page or one of its parts
 HOME_BONUS = 3.0  # of the department pages, when the question names no program
 INTENT_WEIGHT = 1.2  # per point of intent keyword weight, for facts of that kind
+STRONG_INTENT = 3  # from this weight, facts of no asked kind lose as much
 YEAR_HIT, YEARLESS = 2.0, 3.0
 YEAR_BLOCK = 6.0  # a fact for another year this much better: that year is what is asked
 PERIOD_HIT, PERIOD_MISS, PART_OF_YEAR = 4.0, 5.0, 1.5
@@ -127,6 +128,7 @@ class Scorer:
             self.by_program[fact.program_id].append(pos)
         facts = index.facts
         self.years = [_years(f, kb) for f in facts]
+        self.all_years = set().union(*self.years)
         # What scoring reads of each fact, read once.
         self.types = [f.type for f in facts]
         self.owner = [f.program_id for f in facts]
@@ -246,8 +248,13 @@ class Scorer:
         if words.numbers and not words.numbers <= self.numbers[pos]:
             s -= NUMBER_MISS
         fit = self.fit[pos]
-        s += INTENT_WEIGHT * max((w for i, w in query.intent_scores.items() if i in fit),
-                                 default=0)
+        weight = max((w for i, w in query.intent_scores.items() if i in fit), default=0)
+        if weight:
+            s += INTENT_WEIGHT * weight
+        elif query.intent_scores:
+            top = max(query.intent_scores.values())
+            if top >= STRONG_INTENT:  # asked plainly for another kind of fact
+                s -= INTENT_WEIGHT * top
         return s, self._year(pos, query, asked)
 
     # ---- ranking -----------------------------------------------------------------------
@@ -286,24 +293,35 @@ class Scorer:
                 out.scores[self.index.facts[pos].id] = s
                 if s > out.score:
                     out.best, out.score = self.index.facts[pos], s
-            if asked and not query.compare and free > free_score:
+            if asked and not query.compare and free > free_score and self.years[pos]:
                 free_best, free_score = pos, free
-        if free_best is not None and free_score > out.score:
+        if free_best is not None and (free_score > out.score or not self._covers(
+                program_id, asked)):
             # The fact that would answer but for the asked year: say that year is not there
-            # rather than answer with another kind of fact.
+            # rather than answer with another kind of fact, another program's figure, or a
+            # fact with no year for a year the program's facts never reach.
             fact = self.index.facts[free_best]
-            intent = query.intent
-            if self.years[free_best] and not self.years[free_best] & set(query.years) and (
-                    out.best is None or not self.years[self.index.position[out.best.id]]
+            best = out.best
+            if self.years[free_best] and not self.years[free_best] & asked and (
+                    best is None or not self.years[self.index.position[best.id]]
                     or free_score - out.score > YEAR_BLOCK
-                    or (intent and fits(fact, intent) and not fits(out.best, intent))) \
-                    and (fact.program_id == program_id or out.best is None):
+                    or best.program_id != fact.program_id
+                    or (query.intent and fits(fact, query.intent)
+                        and not fits(best, query.intent))
+                    or not self._covers(program_id, asked)) \
+                    and (fact.program_id == program_id or best is None):
                 out.year_block = fact
         if out.best is not None:
             pos = self.index.position[out.best.id]
             out.lexical = self.index.score(pos, words)
             out.own = self.own(pos, words)
         return out
+
+    def _covers(self, program_id: str | None, asked: set[int]) -> bool:
+        """Does any fact of the program (or of any program) reach an asked year?"""
+        if program_id is None:
+            return bool(asked & self.all_years)
+        return any(self.years[p] & asked for p in self.by_program.get(program_id, ()))
 
     def _continues(self, fact: Fact, previous: Fact) -> float:
         """A follow-up ("목표는?", "청년층은?") is most likely about the same table."""
