@@ -222,12 +222,12 @@ class Engine:
         """Is the matched name a part of the program (a fact's subject, or words of its
         facts that are not a form of the program's own name)?"""
         names = self.names.get(match.program_id, ())
-        if match.alias in names:
-            return False
+        if any(match.alias in n for n in names):
+            return False  # a form of the program's own name
         if match.alias in self.fact_words.get(match.program_id, "").split("|"):
             return True
         return match.alias in self.own_text.get(match.program_id, "") and not any(
-            match.alias in n or n in match.alias for n in names)
+            n in match.alias for n in names)
 
     def _own_words(self, program_id: str, words: Words) -> bool:
         """Does the question say something about the program beyond its name?"""
