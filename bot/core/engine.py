@@ -15,6 +15,7 @@ another year's figure as the asked one.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -44,7 +45,8 @@ MIN_RARE = 5.0
 # Below this the named program's best fact shares too little with the question: its overview.
 MIN_OWN = 1.5
 # Asked for something only a fact of that kind can give: never answered with another kind.
-STRICT_INTENTS = {"contact": 3}  # (with at least this keyword weight)
+STRICT_INTENTS = {"contact": 3, "hours": 3, "place": 3, "schedule": 3}  # (keyword weight)
+_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|랑|와|하고)$")
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
                    "그 해", "같은", "it", "that", "there")
 
@@ -94,6 +96,8 @@ class Engine:
                          for p in kb.programs.values()}
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
+        self.offices = {alias_key(a) for p in kb.programs.values() for a in (p.name, p.short,
+                                                                               *p.aliases)}
         self.name_terms = {p.id: frozenset().union(*map(terms, (p.name, p.short, *p.aliases)))
                            for p in kb.programs.values()}
 
@@ -161,9 +165,9 @@ class Engine:
             if best is None or not all(alias in text for alias in named):
                 return self._clarify(top, rivals, query, t)
             program_id = best.program_id
-        place = self.kb.places.find(stripped)
-        if place and (scored.best is None or not any(
-                place in q for q in scored.best.quotes)):
+        place = self.kb.places.find(stripped) or self._office(query)
+        if place and (scored.best is None or place not in alias_key(
+                " ".join((*scored.best.quotes, own_words(scored.best))))):
             return Answer("no_match", t["other_place"].format(place=place),
                           intent=query.intent, lang=query.lang)
         if program_id is None:
@@ -179,6 +183,15 @@ class Engine:
         return replace(answer, context=_Context(program.id, query, answer.facts[0]
                                                 if answer.facts else None)) \
             if answer.status in ("answered", "no_data") else answer
+
+    def _office(self, query: Query) -> str | None:
+        """A department or team (…과, …팀) that no program is named after: another
+        office, whose business only a fact that names it can answer ("청소행정과 예산")."""
+        for word in query.text.split():
+            stem = _PARTICLE.sub("", word)
+            if len(stem) >= 4 and stem.endswith(("과", "팀")) and stem not in self.offices:
+                return stem
+        return None
 
     def kb_fact(self, fact_id: str) -> Fact | None:
         pos = self.index.position.get(fact_id)
@@ -267,6 +280,8 @@ class Engine:
                 or (scored.own < MIN_OWN and not
                                                    self.scorer.has_kind(owner.id, query.intent))):
             return self._missing(owner, query, t)
+        if query.measure == "rate" and best.get("rate") is None:
+            return self._missing(owner, query, t)  # "달성률": only a stated rate answers
         if words.numbers and not words.numbers <= self.scorer.numbers[
                 self.index.position[best.id]]:
             # "2호점", "2기": a figure the question names that no fitting fact states.

@@ -11,7 +11,7 @@ from datetime import date
 
 from .text import hangul_ratio, normalize
 
-INTENTS = ("budget", "schedule", "eligibility", "participants", "results", "place", "team",
+INTENTS = ("budget", "schedule", "hours", "eligibility", "participants", "results", "place", "team",
            "contact", "overview")
 
 # (keyword, weight). Question words weigh more than topic nouns. Keywords are matched
@@ -23,12 +23,14 @@ _INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
                ("얼마", 2), ("억", 1), ("돈", 1), ("재원", 2), ("용역비", 3),
                ("budget", 3), ("cost", 3), ("funding", 3), ("money", 2), ("spend", 2),
                ("spending", 2), ("matching", 3)],
-    "schedule": [("언제", 3), ("일정", 3), ("기간", 3), ("운영시간", 4), ("몇시", 3),
-                 ("시간", 2), ("모집", 2), ("선발", 2), ("공고", 2), ("시작", 2), ("종료", 2),
+    "schedule": [("언제", 3), ("일정", 3), ("기간", 3), ("며칠", 3), ("날짜", 3),
+                 ("몇월", 3), ("모집", 2), ("선발", 2), ("공고", 2), ("시작", 2), ("종료", 2),
                  ("끝나", 2), ("마감", 2), ("개최", 2), ("열어", 2), ("여는", 2), ("여나", 2),
-                 ("닫", 1), ("까지해", 2), ("부터", 1), ("스케줄", 3), ("계획", 1),
-                 ("when", 3), ("schedule", 3), ("hours", 3), ("open", 2), ("period", 3),
+                 ("부터", 1), ("스케줄", 3), ("계획", 1),
+                 ("when", 3), ("schedule", 3), ("period", 3),
                  ("deadline", 3), ("start", 2), ("timeline", 3)],
+    "hours": [("운영시간", 4), ("영업시간", 4), ("몇시", 3), ("시간", 2), ("닫", 1),
+              ("까지해", 2), ("hours", 3), ("open", 2), ("close", 2)],
     "eligibility": [("대상", 2), ("누가", 3), ("누구", 3), ("나이", 3), ("자격", 3),
                     ("몇살", 3), ("조건", 2), ("이용할수", 2), ("참여할수", 2), ("신청할수", 2),
                     ("who", 3), ("eligible", 3), ("eligibility", 3), ("age", 3)],
@@ -57,7 +59,7 @@ _INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
                  ("purpose", 3), ("overview", 3)],
 }
 # Tie-break: the more specific reading first.
-_PRIORITY = ("contact", "budget", "schedule", "place", "team", "participants", "results",
+_PRIORITY = ("contact", "hours", "budget", "schedule", "place", "team", "participants", "results",
              "eligibility", "overview")
 
 _SOURCES = {"국비": "national", "시비": "city", "구비": "district",

@@ -37,7 +37,7 @@ TIE = 1.0  # facts this close to the best are shown with it
 MAX_COMPANIONS = 5
 
 _KIND_OF_FIELD = {"eligibility": "eligibility", "place": "place", "team": "team",
-                  "contact": "contact", "hours": "schedule", "period": "schedule",
+                  "contact": "contact", "hours": "hours", "period": "schedule",
                   "staff": "participants"}
 _DATED = re.compile(r"20\d\d\s*\.\s*\d|\d{1,2}\s*월|매월|매주|매년|분기별|연\s*\d+\s*회|"
                     r"월\s*\d+\s*회|상시|수시")
@@ -67,7 +67,8 @@ def fits(fact: Fact, intent: str) -> bool:
         return fact.type == "metric" or fact.get("field") == "staff" or (
             fact.type == "info" and bool(_COUNTED.search(fact.get("text") or "")))
     if intent == "schedule":
-        return fact.type == "info" and bool(_DATED.search(fact.get("text") or ""))
+        return fact.type == "info" and (fact.get("field") == "hours"
+                                        or bool(_DATED.search(fact.get("text") or "")))
     if intent == "overview":
         return fact.type == "info" and fact.get("field") in ("purpose", "content", "form",
                                                               "other", "method")
