@@ -30,7 +30,7 @@ from .model import Fact, KnowledgeBase, Program
 from .query import Query, parse
 from .render import Renderer, period_rank
 from .scoring import Scorer
-from .text import alias_key, is_hangul
+from .text import alias_key
 
 MAX_QUESTION = 2000
 # Which budget figure of a year comes first when the question names no stage.
@@ -47,18 +47,6 @@ MIN_OWN = 1.5
 # Asked for something only a fact of that kind can give: never answered with another kind.
 STRICT_INTENTS = {"contact": 3, "hours": 3, "place": 3, "schedule": 3}  # (keyword weight)
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|랑|와|하고)$")
-# Words of asking, not of what is asked about (never an unknown thing).
-QUESTION_WORDS = (
-    "무슨", "어느", "어떤", "어떻", "어디", "언제", "누구", "누가", "누굴", "몇", "얼마", "알려",
-    "좀", "그냥", "혹시", "대략", "정도", "각각", "모두", "전부", "같이", "당시", "그때", "지금",
-    "현재", "최근", "매년", "매월", "매주", "하루", "차이", "비교", "이름", "뭐", "뭘", "우리",
-    "금천", "관련", "대해", "대한", "기준", "계획", "예정", "총액", "합계", "전체", "가능",
-    "경우", "군데", "개월", "사람", "내용", "방법", "이번", "다음", "지난", "올해", "작년",
-    "내년", "한줄", "설명", "요약", "때랑", "랑", "하고", "그거", "거기", "그럼", "오늘",
-    "최신", "그중", "이나", "처럼", "까지", "부터")
-# Last letters of inflected verbs and adjectives (했어, 맺은, 나가, 있나, 좋지): not nouns.
-_VERB_ENDINGS = frozenset("어아요해했었았지니냐까다야은는던면고게죠네가와자나며서든래할길될볼갈줄"
-                          "온된난한준진친른얌임음")
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
                    "그 해", "같은", "it", "that", "there")
 
@@ -205,21 +193,6 @@ class Engine:
                 return stem
         return None
 
-    def _unknown_noun(self, words: Words, best: Fact) -> str | None:
-        """A word of the question that no fact anywhere holds, that reads as a noun (not a
-        verb ending: 했어, 맺은, 나가) and that the answer does not hold either."""
-        weights = self.index.weights[self.index.position[best.id]]
-        for group, written in zip(words.groups, words.texts, strict=True):
-            word = _PARTICLE.sub("", _PARTICLE.sub("", written))
-            if len(word) < 2 or not all(is_hangul(c) for c in word) or \
-                    written[-1] in _VERB_ENDINGS or word[-1] in _VERB_ENDINGS or \
-                    group & weights.keys() or \
-                    any(w in word for w in QUESTION_WORDS):
-                continue
-            if not any(t in self.index.idf for t in group):
-                return word
-        return None
-
     def kb_fact(self, fact_id: str) -> Fact | None:
         pos = self.index.position.get(fact_id)
         return self.index.facts[pos] if pos is not None else None
@@ -255,10 +228,8 @@ class Engine:
         words = question_terms(query.text, (match.start, match.end))
         # The rest of the program's name ("독산1동" of 독산1동 골목길 재생) says no more.
         name = self.name_terms.get(match.program_id, frozenset())
-        kept = [(g, w) for g, w in zip(words.groups, words.texts, strict=True) if not g <= name]
-        if len(kept) == len(words.groups):
-            return words
-        return replace(words, groups=tuple(g for g, _ in kept), texts=tuple(w for _, w in kept))
+        kept = tuple(g for g in words.groups if not g <= name)
+        return replace(words, groups=kept) if len(kept) < len(words.groups) else words
 
     def _names_part(self, match: Match) -> bool:
         """Is the matched name a part of the program (a fact's subject, or words of its
@@ -308,10 +279,6 @@ class Engine:
                 query.intent_scores.get(query.intent, 0) >= STRICT_INTENTS.get(query.intent, 99)
                 or (scored.own < MIN_OWN and not
                                                    self.scorer.has_kind(owner.id, query.intent))):
-            return self._missing(owner, query, t)
-        unknown = self._unknown_noun(words, best)
-        if unknown:
-            # "월급", "백신": a thing no report mentions; the nearest fact is not its answer.
             return self._missing(owner, query, t)
         if query.measure == "rate" and best.get("rate") is None:
             return self._missing(owner, query, t)  # "달성률": only a stated rate answers

@@ -124,7 +124,6 @@ class Words:
     compact: str = ""
     numbers: frozenset[str] = frozenset()  # figures the question names (2호점 -> "2")
     name: str = ""  # the program's name as the question wrote it (taken out of the words)
-    texts: tuple[str, ...] = ()  # each group's word as written
 
     @property
     def flat(self) -> frozenset[str]:
@@ -152,14 +151,9 @@ def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
     text = _YEARS.sub(" ", normalize(text))
     # A one-letter word belongs with the next: "몇 시까지" asks 몇시, "몇 명" 몇명.
     text = re.sub(r"(?<!\S)(\S) (?=\S)", r"\1", text)
-    seen: dict[frozenset[str], str] = {}
-    for word in text.split():
-        group = terms(word)
-        if group and group not in seen:
-            seen[group] = word.translate(_STRIP)
-    return Words(tuple(seen), text.replace(" ", ""),
-                 frozenset(numbers(_SHORT_YEARS.sub(" ", _PERIODS.sub(" ", text)))), name,
-                 tuple(seen.values()))
+    groups = {frozenset(g) for g in (terms(word) for word in text.split()) if g}
+    return Words(tuple(sorted(groups, key=sorted)), text.replace(" ", ""),
+                 frozenset(numbers(_SHORT_YEARS.sub(" ", _PERIODS.sub(" ", text)))), name)
 
 
 def numbers(text: str) -> set[str]:
