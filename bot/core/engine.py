@@ -44,6 +44,8 @@ MIN_HOME = 2.0  # or this much, for the department's own pages and results
 MIN_RARE = 5.0
 # Below this the named program's best fact shares too little with the question: its overview.
 MIN_OWN = 1.5
+# The intents an Answer reports (`jobbot ask --json`): finer ones fold into these.
+PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 # Asked for something only a fact of that kind can give: never answered with another kind.
 STRICT_INTENTS = {"contact": 3, "hours": 3, "place": 3, "schedule": 3}  # (keyword weight)
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|랑|와|하고)$")
@@ -180,6 +182,7 @@ class Engine:
             program_id = scored.best.program_id
         program = self.kb.programs[program_id]
         answer = self._decide(program, query, words, scored, t)
+        answer = replace(answer, intent=PUBLIC_INTENT.get(answer.intent, answer.intent))
         return replace(answer, context=_Context(program.id, query, answer.facts[0]
                                                 if answer.facts else None)) \
             if answer.status in ("answered", "no_data") else answer

@@ -160,8 +160,8 @@ def numbers(text: str) -> set[str]:
     """The figures in a text without thousands separators, alone and with the letter that
     counts them: "1,009번지 2호점" -> {"1009", "1009번", "2", "2호"}."""
     out = set()
-    for digits, counter in re.findall(r"(\d+)\s*([가-힣]?)", re.sub(r"(?<=\d),(?=\d)", "",
-                                                                   text)):
+    text = re.sub(r"(?<=\d),(?=\d)", "", text)
+    for digits, counter in re.findall(r"(?<![a-z0-9])(\d+)\s*([가-힣]?)", text):
         digits = digits.lstrip("0") or "0"
         out.add(digits)
         if counter:

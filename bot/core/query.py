@@ -132,6 +132,9 @@ class Query:
         if self.whole:
             values.pop("source", None)
             values.pop("group", None)
+        if self.intent is not None and self.intent != previous.intent:
+            for name in ("source", "stage", "measure"):  # belong to the previous kind
+                values.pop(name, None)
         if (self.year is not None and self.half is None and self.quarter is None) \
                 or self.annual:
             values.pop("half", None)
@@ -231,6 +234,8 @@ def parse(raw: str, today: date | None = None) -> Query:
     intent, scores = detect_intent(text, compact)
     measure = next((v for k, v in _MEASURES if (k in compact if not k.isascii()
                                                   else k in text.split())), None)
+    if intent == "budget" and stage is not None:
+        measure = None  # "예산 실적": the budget's 실적 stage, not a metric's result
     annual = any(w in compact if not w.isascii() else w in text for w in _ANNUAL)
     whole = any(w in compact if not w.isascii() else w in text.split() for w in _WHOLE)
     compare = len(set(years)) > 1 and any(

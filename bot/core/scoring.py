@@ -352,10 +352,12 @@ class Scorer:
         return fact.get("half") == query.half or (query.half == 1 and fact.get("quarter") == 2)
 
     def family_years(self, fact: Fact) -> set[int]:
-        family = self._family(fact)
+        """The years the reports give the same measure for (any part of the program)."""
+        key = fact.get("name") or fact.get("label")
         out: set[int] = set()
         for pos in self.by_program.get(fact.program_id, ()):
-            if self._family(self.index.facts[pos]) == family:
+            other = self.index.facts[pos]
+            if other.type == fact.type and (other.get("name") or other.get("label")) == key:
                 out |= self.years[pos]
         return out or {y for p in self.by_program.get(fact.program_id, ())
                        if self.index.facts[p].type == fact.type for y in self.years[p]}
