@@ -357,7 +357,8 @@ class Scorer:
         out: set[int] = set()
         for pos in self.by_program.get(fact.program_id, ()):
             other = self.index.facts[pos]
-            if other.type == fact.type and (other.get("name") or other.get("label")) == key:
+            if other.type == fact.type and (other.get("name") or other.get("label")) == key \
+                    and other.get("group") == fact.get("group"):
                 out |= self.years[pos]
         return out or {y for p in self.by_program.get(fact.program_id, ())
                        if self.index.facts[p].type == fact.type for y in self.years[p]}
