@@ -100,8 +100,7 @@ class Engine:
                       for p in kb.programs.values()}
         self.offices = {alias_key(a) for p in kb.programs.values() for a in (p.name, p.short,
                                                                                *p.aliases)}
-        self.name_terms = {p.id: frozenset().union(*map(terms, (p.name, p.short, *p.aliases)))
-                           for p in kb.programs.values()}
+
 
     def _pick_results_program(self) -> str | None:
         """The department's own job-creation series answers questions that name no program
@@ -230,7 +229,8 @@ class Engine:
             return question_terms(query.text)
         words = question_terms(query.text, (match.start, match.end))
         # The rest of the program's name ("독산1동" of 독산1동 골목길 재생) says no more.
-        name = self.name_terms.get(match.program_id, frozenset())
+        program = self.kb.programs[match.program_id]
+        name = frozenset().union(*map(terms, (program.name, program.short, *program.aliases)))
         kept = tuple(g for g in words.groups if not g <= name)
         return replace(words, groups=kept) if len(kept) < len(words.groups) else words
 
@@ -285,8 +285,8 @@ class Engine:
             return self._missing(owner, query, t)
         if query.measure == "rate" and best.get("rate") is None:
             return self._missing(owner, query, t)  # "달성률": only a stated rate answers
-        if words.numbers and not words.numbers <= self.scorer.numbers[
-                self.index.position[best.id]]:
+        if words.numbers and not words.numbers <= self.scorer.numbers(
+                self.index.position[best.id]):
             # "2호점", "2기": a figure the question names that no fitting fact states.
             return self._missing(owner, query, t)
         if query.compare and len(query.years) > 1:

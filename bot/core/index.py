@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -92,7 +94,7 @@ _YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)")
 _STRIP = str.maketrans("", "", ".-'~%·ㆍ")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def terms(text: str | None) -> frozenset[str]:
     """Korean bigrams inside each word (so that "공공근로 예산" does not make 로예), and
     English words (plural 's' dropped). Cached: facts repeat their table's lines."""
@@ -111,7 +113,7 @@ def terms(text: str | None) -> frozenset[str]:
         if len(word) == 1:
             out.add(word)
         else:
-            out.update(map(str.__add__, word, word[1:]))
+            out.update(map(sys.intern, map(str.__add__, word, word[1:])))
     return frozenset(out)
 
 
@@ -216,11 +218,20 @@ def own_words(fact: Fact) -> str:
 
 
 class FactIndex:
-    """Term weights of every fact, idf over all facts, and postings to find candidates."""
+    """Term weights of every fact, idf over all facts, and postings to find candidates.
+
+    A fact's terms are kept packed in one string (layer code, term, NUL, ...), about a
+    tenth of a dict's memory at national scale; the facts being scored are unpacked into
+    dicts, and the last CACHED of them kept (all of a district's knowledge base)."""
+
+    CACHED = 4096
 
     def __init__(self, kb: KnowledgeBase):
         self.facts: list[Fact] = kb.facts
-        self.weights: list[dict[str, float]] = []
+        self.layer = {"\x01": QUOTE, "\x02": KIND, "\x03": OWN}
+        code = {QUOTE: "\x01", KIND: "\x02", OWN: "\x03"}
+        self.docs: list[str] = []
+        self._unpacked: dict[int, dict[str, float]] = {}
         df: dict[str, int] = defaultdict(int)
         for fact in self.facts:
             weights: dict[str, float] = {}
@@ -231,24 +242,37 @@ class FactIndex:
             for layer, weight in layers:
                 for term in terms(layer):
                     weights[term] = weight  # heavier layers come last and win
-            self.weights.append(weights)
+            self.docs.append("".join(f"{code[w]}{t}\x00" for t, w in weights.items()))
             for term in weights:
                 df[term] += 1
         n = max(len(self.facts), 1)
         self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         common = max(COMMON_SHARE * n, 20)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for i, weights in enumerate(self.weights):
-            for term in weights:
+        postings: dict[str, array] = {}
+        for i in range(len(self.facts)):
+            for term in self.weights(i):
                 if df[term] <= common:
-                    postings[term].append(i)
-        self.postings = dict(postings)
+                    postings.setdefault(term, array("I")).append(i)
+        self.postings = postings
+        self._unpacked.clear()
+        terms.cache_clear()  # the facts' lines: not asked again
         self.position = {fact.id: i for i, fact in enumerate(self.facts)}
+
+    def weights(self, position: int) -> dict[str, float]:
+        """The fact's terms and the weight of the layer each is in."""
+        found = self._unpacked.get(position)
+        if found is None:
+            layer = self.layer
+            found = {e[1:]: layer[e[0]] for e in self.docs[position].split("\x00") if e}
+            if len(self._unpacked) >= self.CACHED:
+                self._unpacked.clear()
+            self._unpacked[position] = found
+        return found
 
     def score(self, position: int, words: Words, only: float | None = None) -> float:
         """Per question word, its best shared term in full and the others in part.
         `only`: count the terms of that layer alone (OWN: the fact's own words)."""
-        weights = self.weights[position]
+        weights = self.weights(position)
         idf = self.idf
         total = 0.0
         for group in words.groups:
@@ -263,7 +287,7 @@ class FactIndex:
 
     def matched(self, position: int, words: Words, only: float | None = None) -> int:
         """How many of the question's words the fact shares (in that layer)."""
-        weights = self.weights[position]
+        weights = self.weights(position)
         return sum(1 for group in words.groups
                    if any(t in weights and (only is None or weights[t] == only)
                           for t in group))
@@ -276,5 +300,5 @@ class FactIndex:
             if posting:
                 idf = self.idf[term]
                 for i in posting:
-                    scores[i] += idf * self.weights[i][term]
+                    scores[i] += idf * self.weights(i)[term]
         return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]

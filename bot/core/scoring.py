@@ -128,7 +128,9 @@ class Scorer:
         for pos, fact in enumerate(index.facts):
             self.by_program[fact.program_id].append(pos)
         facts = index.facts
-        self.years = [_years(f, kb) for f in facts]
+        shared: dict[frozenset, frozenset] = {}  # one object for each distinct set
+        self.years = [shared.setdefault(y, y) for y in (frozenset(_years(f, kb))
+                                                        for f in facts)]
         self.all_years = set().union(*self.years)
         # What scoring reads of each fact, read once.
         self.types = [f.type for f in facts]
@@ -138,13 +140,14 @@ class Scorer:
         self.groups = [f.get("group") for f in facts]
         self.period = [period_rank(f)[0] - 2015 + period_rank(f)[1] / 13 for f in facts]
         self.recency = [RECENCY * report_rank.get(f.report, 0) for f in facts]
-        self.fit = [frozenset(i for i in INTENTS if fits(f, i)) for f in facts]
+        self.fit = [shared.setdefault(x, x) for x in (frozenset(i for i in INTENTS
+                                                                 if fits(f, i))
+                                                       for f in facts)]
         # What a fact is called, run together: the question saying it whole is strong.
         self.phrases = [tuple(k for k in (alias_key(f.get(key) or "") for key in
                                           ("subject", "name", "label")) if len(k) >= 2)
                         for f in index.facts]
-        self.numbers = [frozenset(numbers(" ".join((*f.quotes, own_words(f)))))
-                        for f in index.facts]
+        self._numbers: dict[int, frozenset[str]] = {}
         self.default_year = {pid: self._default_budget_year(pid) for pid in kb.programs}
 
     def _default_budget_year(self, program_id: str) -> int | None:
@@ -175,6 +178,17 @@ class Scorer:
 
     fits = staticmethod(fits)
     kind_of = staticmethod(kind_of)
+
+    def numbers(self, pos: int) -> frozenset[str]:
+        """The figures a fact's quotes and words state (read when a question names one)."""
+        found = self._numbers.get(pos)
+        if found is None:
+            fact = self.index.facts[pos]
+            found = frozenset(numbers(" ".join((*fact.quotes, own_words(fact)))))
+            if len(self._numbers) >= self.index.CACHED:
+                self._numbers.clear()
+            self._numbers[pos] = found
+        return found
 
     def _year(self, pos: int, query: Query, asked: set[int]) -> float | None:
         """The year's part of the score; None: the fact is for another year."""
@@ -246,7 +260,7 @@ class Scorer:
         if query.compact and any(key in query.compact and key not in words.name
                                  for key in self.phrases[pos]):
             s += PHRASE
-        if words.numbers and not words.numbers <= self.numbers[pos]:
+        if words.numbers and not words.numbers <= self.numbers(pos):
             s -= NUMBER_MISS
         fit = self.fit[pos]
         weight = max((w for i, w in query.intent_scores.items() if i in fit), default=0)
