@@ -78,7 +78,7 @@ _MEASURES = (("달성률", "rate"), ("달성율", "rate"), ("퍼센트", "rate")
 _ANNUAL = ("연간", "1년간", "일년간", "한해", "한해동안", "1년동안", "일년동안", "연도전체",
            "연전체", "한해전체", "annual", "full year", "whole year")
 # The whole of a figure, not one source or group of it.
-_WHOLE = ("전체", "총액", "합계", "총합", "총계", "전부", "total", "overall")
+_WHOLE = ("전체", "총액", "합계", "총합", "총계", "전부", "합치", "합하", "total", "overall")
 _COMPARE = ("보다", "대비", "비교", "차이", "증감", "늘었", "줄었", "늘어", "줄어", "증가",
             "감소", "변화", "달라", "얼마나더", "compared", "difference", "increase",
             "decrease", "change", " vs", "than")
@@ -121,7 +121,7 @@ class Query:
     def has_slots(self) -> bool:
         return any(v is not None for v in (self.year, self.half, self.quarter, self.source,
                                             self.group, self.stage, self.measure)) \
-            or self.latest or self.annual
+            or self.latest or self.annual or self.whole
 
     def inherit(self, previous: Query) -> Query:
         """A follow-up ("그럼 2020년은?", "시비는?") keeps what it does not say anew."""

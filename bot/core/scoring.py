@@ -20,6 +20,7 @@ HOME_BONUS = 3.0  # of the department pages, when the question names no program
 INTENT_WEIGHT = 1.2  # per point of intent keyword weight, for facts of that kind
 STRONG_INTENT = 3  # from this weight, facts of no asked kind lose as much
 YEAR_HIT, YEARLESS = 2.0, 3.0
+SPAN_HIT = 3.0
 YEAR_BLOCK = 6.0  # a fact for another year this much better: that year is what is asked
 PERIOD_HIT, PERIOD_MISS, PART_OF_YEAR = 4.0, 5.0, 1.5
 GROUP_HIT, GROUP_MISS, GROUP_UNASKED = 5.0, 6.0, 3.0
@@ -102,6 +103,14 @@ def _years(fact: Fact, kb: KnowledgeBase) -> set[int]:
     return found
 
 
+def _label_years(fact: Fact) -> frozenset[int]:
+    label = fact.get("label") or ""
+    found = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", label)]
+    if len(found) == 2 and re.search(r"\d\s*[~∼-]\s*20\d\d", label):
+        found = list(range(found[0], found[1] + 1))
+    return frozenset(found) if fact.type in ("budget", "metric") and found else frozenset()
+
+
 def _has_measure(fact: Fact, measure: str) -> bool:
     if fact.get(measure) is not None:
         return True
@@ -132,6 +141,8 @@ class Scorer:
         self.years = [shared.setdefault(y, y) for y in (frozenset(_years(f, kb))
                                                         for f in facts)]
         self.all_years = set().union(*self.years)
+        # Years a labelled total spans ("합계(2020~2023년)"), from the label's words.
+        self.spans = [_label_years(f) for f in facts]
         # What scoring reads of each fact, read once.
         self.types = [f.type for f in facts]
         self.owner = [f.program_id for f in facts]
@@ -195,6 +206,10 @@ class Scorer:
         years = self.years[pos]
         kind = self.types[pos]
         if asked:
+            spans = self.spans[pos]
+            if spans and len(asked) > 1 and not query.compare:
+                # "2020년부터 2023년까지 다 합치면": a total over the years it names
+                return YEAR_HIT + SPAN_HIT if asked <= spans else None
             if years:
                 return YEAR_HIT if years & asked else None
             return -YEARLESS if kind in ("budget", "metric") else -1.0
@@ -363,7 +378,9 @@ class Scorer:
         half is the figure to the end of the second quarter."""
         if query.quarter is not None:
             return fact.get("quarter") == query.quarter
-        return fact.get("half") == query.half or (query.half == 1 and fact.get("quarter") == 2)
+        named = ("상반기", "하반기")[query.half - 1] in (fact.get("subject") or "")
+        return named or fact.get("half") == query.half or (
+            query.half == 1 and fact.get("quarter") == 2)
 
     def family_years(self, fact: Fact) -> set[int]:
         """The years the reports give the same measure for (any part of the program)."""
