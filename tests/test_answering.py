@@ -187,3 +187,23 @@ def test_blind_tuning_half_holds(engine):
     wrong = [c["q"] for _, c, a, _ in singles
              if "answered" not in c["expect"]["status"] and a["status"] == "answered"]
     assert len(wrong) <= 6, wrong
+
+
+# ---- places.toml is validated and compiled like the rest -----------------------------
+
+def test_places_file_errors_name_the_file_and_line(kb_dir):
+    from bot.core.build import build, read_db
+    from bot.core.loader import load
+
+    (kb_dir / "places.toml").write_text(
+        'home = ["금천구"]\n\n[[region]]\nname = "서울"\ngovernments = "마포구"\n',
+        encoding="utf-8")
+    _, problems = load(kb_dir)
+    assert [(p.file, p.line) for p in problems] == [("places.toml", 3)]
+    (kb_dir / "places.toml").write_text(
+        'home = ["금천구"]\n\n[[region]]\nname = "서울"\nenglish = "Seoul"\n'
+        'governments = ["금천구", "마포구"]\n', encoding="utf-8")
+    kb = build(kb_dir, kb_dir.parent / "k.db")
+    again = read_db(kb_dir.parent / "k.db").places
+    assert kb.places.find("마포구 예산") == again.find("마포구 예산") == "마포구"
+    assert again.find("금천구 예산") is None and again.find("Mapo-gu budget") == "마포구"
