@@ -31,6 +31,7 @@ KO = {
     "no_data_relative": ("{when}({year}년) 자료는 보고서에 없습니다. 가장 최근 보고서는 "
                          "{report}({date})이고, 그 보고서의 기준 연도는 {latest}년입니다."),
     "when_words": {-3: "3년 전", -2: "재작년", -1: "작년", 0: "올해", 1: "내년"},
+    "years_off": "{n}년 전",
     "computed": "계산: {a} → {b}, {change} ({pct}) — 보고서에 있는 두 값으로 계산한 값입니다.",
     "increase": "{v} 증가",
     "decrease": "{v} 감소",
@@ -108,6 +109,7 @@ EN = {
                          "{report} ({date}); its reference year is {latest}."),
     "when_words": {-3: "three years ago", -2: "two years ago", -1: "last year",
                    0: "this year", 1: "next year"},
+    "years_off": "{n} years ago",
     "computed": ("Computed: {a} → {b}, {change} ({pct}), from the two figures the reports "
                  "give."),
     "increase": "up {v}",

@@ -301,7 +301,7 @@ class Engine:
         latest_report = self.kb.reports[self.kb.report_order()[-1]]
         if query.relative:
             offset = query.year - self.today().year
-            when = t["when_words"].get(offset, t["year"].format(y=query.year))
+            when = t["when_words"].get(offset) or t["years_off"].format(n=abs(offset))
             message = t["no_data_relative"].format(
                 when=when, year=query.year, report=latest_report.short,
                 date=latest_report.date, latest=latest_report.headline_year)
