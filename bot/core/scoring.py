@@ -103,6 +103,26 @@ def _years(fact: Fact, kb: KnowledgeBase) -> set[int]:
     return found
 
 
+def _at_word_start(key: str, text: str) -> bool:
+    """Does the question say `key` (written without spaces) from the start of one of its
+    words? ("감정노동 교육" does not say 노동교육.)"""
+    compact = text.replace(" ", "")
+    start = compact.find(key)
+    if start < 0:
+        return False
+    starts, n = {0}, 0
+    for ch in text:
+        if ch == " ":
+            starts.add(n)
+        else:
+            n += 1
+    while start >= 0:
+        if start in starts:
+            return True
+        start = compact.find(key, start + 1)
+    return False
+
+
 def _label_years(fact: Fact) -> frozenset[int]:
     label = fact.get("label") or ""
     found = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", label)]
@@ -272,8 +292,8 @@ class Scorer:
         """(the score leaving the year aside, the year's part or None)."""
         s = self.index.score(pos, words) + bonus.get(self.owner[pos], 0.0) + \
             self._slots(pos, query) + self.recency[pos]
-        if query.compact and any(key in query.compact and key not in words.name
-                                 for key in self.phrases[pos]):
+        if any(key not in words.name and _at_word_start(key, query.text)
+               for key in self.phrases[pos]):
             s += PHRASE
         if words.numbers and not words.numbers <= self.numbers(pos):
             s -= NUMBER_MISS
