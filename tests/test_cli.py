@@ -72,3 +72,17 @@ def test_ask_never_imports_slack(env):
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO,
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().endswith("[]"), out.stdout
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(env):
+    """`jobbot ask --json - | head -1`: the pipe closes after the first answer."""
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json", "-"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=REPO)
+    proc.stdin.write(("공공근로 2021년 예산\n" * 2000).encode())
+    proc.stdin.close()
+    proc.stdout.readline()
+    proc.stdout.close()  # as head does
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
