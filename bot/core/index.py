@@ -23,7 +23,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .model import Fact, KnowledgeBase
@@ -127,9 +127,10 @@ class Words:
     numbers: frozenset[str] = frozenset()  # figures the question names (2호점 -> "2")
     name: str = ""  # the program's name as the question wrote it (taken out of the words)
 
-    @property
-    def flat(self) -> frozenset[str]:
-        return frozenset().union(*self.groups) if self.groups else frozenset()
+    flat: frozenset[str] = field(default=frozenset(), compare=False)  # every group's terms
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "flat", frozenset().union(*self.groups))
 
     def __bool__(self) -> bool:
         return bool(self.groups)
@@ -256,7 +257,8 @@ class FactIndex:
         self.postings = postings
         self._unpacked.clear()
         terms.cache_clear()  # the facts' lines: not asked again
-        self.position = {fact.id: i for i, fact in enumerate(self.facts)}
+        self.ids = [fact.id for fact in self.facts]
+        self.position = {fact_id: i for i, fact_id in enumerate(self.ids)}
 
     def weights(self, position: int) -> dict[str, float]:
         """The fact's terms and the weight of the layer each is in."""
@@ -273,6 +275,8 @@ class FactIndex:
         """Per question word, its best shared term in full and the others in part.
         `only`: count the terms of that layer alone (OWN: the fact's own words)."""
         weights = self.weights(position)
+        if words.flat.isdisjoint(weights):
+            return 0.0
         idf = self.idf
         total = 0.0
         for group in words.groups:

@@ -103,24 +103,51 @@ def _years(fact: Fact, kb: KnowledgeBase) -> set[int]:
     return found
 
 
-def _at_word_start(key: str, text: str) -> bool:
-    """Does the question say `key` (written without spaces) from the start of one of its
-    words? ("감정노동 교육" does not say 노동교육.)"""
-    compact = text.replace(" ", "")
-    start = compact.find(key)
-    if start < 0:
+class _Said:
+    """What a question says from the start of one of its words, written without spaces
+    ("감정노동 교육" says 감정노동교육 and 교육, not 노동교육)."""
+
+    def __init__(self, text: str, name: str):
+        self.compact = text.replace(" ", "")
+        self.name = name
+        self.starts, n = {0}, 0
+        for ch in text:
+            if ch == " ":
+                self.starts.add(n)
+            else:
+                n += 1
+
+    def says(self, key: str) -> bool:
+        if key in self.name:
+            return False  # the program's own name, already counted
+        start = self.compact.find(key)
+        while start >= 0:
+            if start in self.starts:
+                return True
+            start = self.compact.find(key, start + 1)
         return False
-    starts, n = {0}, 0
-    for ch in text:
-        if ch == " ":
-            starts.add(n)
-        else:
-            n += 1
-    while start >= 0:
-        if start in starts:
-            return True
-        start = compact.find(key, start + 1)
-    return False
+
+
+class _Asked:
+    """What scoring needs of a question, worked out once for all the facts it scores."""
+
+    def __init__(self, query: Query, words: Words):
+        self.years = set(query.years)
+        self.said = _Said(query.text, words.name)
+        self.slotted = query.has_slots
+        self.scores = query.intent_scores
+        top = max(self.scores.values(), default=0)
+        # Asked plainly (weight STRONG_INTENT and more) for another kind of fact: a loss.
+        self.misfit = -INTENT_WEIGHT * top if top >= STRONG_INTENT else 0.0
+        self._by_fit: dict[frozenset[str], float] = {}
+
+    def intent(self, fit: frozenset[str]) -> float:
+        found = self._by_fit.get(fit)
+        if found is None:
+            weight = max((w for i, w in self.scores.items() if i in fit), default=0)
+            found = INTENT_WEIGHT * weight if weight else self.misfit
+            self._by_fit[fit] = found
+        return found
 
 
 def _label_years(fact: Fact) -> frozenset[int]:
@@ -169,6 +196,8 @@ class Scorer:
         self.fact_year = [f.get("year") for f in facts]
         self.halves = [(f.get("half"), f.get("quarter")) for f in facts]
         self.groups = [f.get("group") for f in facts]
+        self.plain = [f.type in ("info", "milestone") and not f.get("group")
+                      and f.get("half") is None and f.get("quarter") is None for f in facts]
         self.period = [period_rank(f)[0] - 2015 + period_rank(f)[1] / 13 for f in facts]
         self.recency = [RECENCY * report_rank.get(f.report, 0) for f in facts]
         self.fit = [shared.setdefault(x, x) for x in (frozenset(i for i in INTENTS
@@ -240,8 +269,10 @@ class Scorer:
             return (LATEST if query.latest else 0.05) * self.period[pos]
         return 0.0
 
-    def _slots(self, pos: int, query: Query) -> float:
+    def _slots(self, pos: int, query: Query, slotted: bool) -> float:
         """Everything but the year: period, group, funding source, stage, measure."""
+        if self.plain[pos] and not slotted:
+            return 0.0  # nothing asked that this fact could match or miss
         s = 0.0
         fact = self.index.facts[pos]
         kind = self.types[pos]
@@ -288,24 +319,16 @@ class Scorer:
         return s
 
     def score(self, pos: int, query: Query, words: Words, bonus: dict[str, float],
-              asked: set[int]) -> tuple[float, float | None]:
+              ask: _Asked) -> tuple[float, float | None]:
         """(the score leaving the year aside, the year's part or None)."""
         s = self.index.score(pos, words) + bonus.get(self.owner[pos], 0.0) + \
-            self._slots(pos, query) + self.recency[pos]
-        if any(key not in words.name and _at_word_start(key, query.text)
-               for key in self.phrases[pos]):
+            self._slots(pos, query, ask.slotted) + self.recency[pos] + ask.intent(self.fit[pos])
+        phrases = self.phrases[pos]
+        if phrases and any(map(ask.said.says, phrases)):
             s += PHRASE
         if words.numbers and not words.numbers <= self.numbers(pos):
             s -= NUMBER_MISS
-        fit = self.fit[pos]
-        weight = max((w for i, w in query.intent_scores.items() if i in fit), default=0)
-        if weight:
-            s += INTENT_WEIGHT * weight
-        elif query.intent_scores:
-            top = max(query.intent_scores.values())
-            if top >= STRONG_INTENT:  # asked plainly for another kind of fact
-                s -= INTENT_WEIGHT * top
-        return s, self._year(pos, query, asked)
+        return s, self._year(pos, query, ask.years)
 
     # ---- ranking -----------------------------------------------------------------------
 
@@ -333,14 +356,15 @@ class Scorer:
             positions.update(self.by_program.get(previous.program_id, ()))
         out = Scored()
         free_best, free_score = None, float("-inf")
-        asked = set(query.years)
+        ask = _Asked(query, words)
+        asked = ask.years
         for pos in positions:
-            free, year = self.score(pos, query, words, bonus, asked)
+            free, year = self.score(pos, query, words, bonus, ask)
             if previous is not None:
                 free += self._continues(self.index.facts[pos], previous)
             if year is not None:
                 s = free + year
-                out.scores[self.index.facts[pos].id] = s
+                out.scores[self.index.ids[pos]] = s
                 if s > out.score:
                     out.best, out.score = self.index.facts[pos], s
             if asked and not query.compare and free > free_score and self.years[pos]:
@@ -430,13 +454,15 @@ class Scorer:
         """Facts shown with the answer: the same figure in other reports (and a year's
         other budget stages), a schedule's other steps, and facts as relevant as it."""
         family = self._family(best)
-        best_score = scored.scores.get(best.id, 0.0)
+        scores, ids, types = scored.scores, self.index.ids, self.types
+        best_score = scores.get(best.id, 0.0)
         out = []
         for pos in self.by_program.get(best.program_id, ()):
-            fact = self.index.facts[pos]
-            if fact.id == best.id or fact.type != best.type:
+            fact_id = ids[pos]
+            if types[pos] != best.type or fact_id == best.id or fact_id not in scores:
                 continue
-            tied = scored.scores.get(fact.id, float("-inf")) >= best_score - TIE
+            fact = self.index.facts[pos]
+            tied = scores[fact_id] >= best_score - TIE
             if best.type == "milestone":
                 keep = fact.report == best.report and fact.get("subject") == best.get("subject")
             elif best.type == "budget":
@@ -449,7 +475,7 @@ class Scorer:
                     (fact.get("subject") == best.get("subject")
                      and fact.get("text") != best.get("text")
                      and (fact.report != best.report or tied)) or tied)
-            if keep and fact.id in scored.scores:
+            if keep:
                 out.append(fact)
         out.sort(key=lambda f: (-scored.scores.get(f.id, 0.0),
                                 -self.report_rank.get(f.report, 0)))
