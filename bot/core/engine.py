@@ -227,12 +227,9 @@ class Engine:
         facts): then it says which facts are meant."""
         if match is None or match.end <= match.start or self._names_part(match):
             return question_terms(query.text)
-        words = question_terms(query.text, (match.start, match.end))
-        # The rest of the program's name ("독산1동" of 독산1동 골목길 재생) says no more.
         program = self.kb.programs[match.program_id]
         name = frozenset().union(*map(terms, (program.name, program.short, *program.aliases)))
-        kept = tuple(g for g in words.groups if not g <= name)
-        return replace(words, groups=kept) if len(kept) < len(words.groups) else words
+        return question_terms(query.text, (match.start, match.end), name)
 
     def _names_part(self, match: Match) -> bool:
         """Is the matched name a part of the program (a fact's subject, or words of its

@@ -136,9 +136,11 @@ class Words:
         return bool(self.groups)
 
 
-def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
-    """The question's words, without its years (a slot, not a word to match) and without
-    the letters `drop` spans in the question written without spaces (a program's name)."""
+def question_terms(text: str, drop: tuple[int, int] | None = None,
+                   known: frozenset[str] = frozenset()) -> Words:
+    """The question's words, without its years (a slot, not a word to match), without
+    the letters `drop` spans in the question written without spaces (a program's name),
+    and without the words made only of `known` terms (the rest of that name)."""
     name = ""
     if drop is not None:
         start, end = drop
@@ -154,6 +156,8 @@ def question_terms(text: str, drop: tuple[int, int] | None = None) -> Words:
     text = _YEARS.sub(" ", normalize(text))
     # A one-letter word belongs with the next: "몇 시까지" asks 몇시, "몇 명" 몇명.
     text = re.sub(r"(?<!\S)(\S) (?=\S)", r"\1", text)
+    if known:  # the rest of the program's name ("독산1동" of 독산1동 골목길 재생)
+        text = " ".join(w for w in text.split() if not terms(w) or not terms(w) <= known)
     groups = {frozenset(g) for g in (terms(word) for word in text.split()) if g}
     return Words(tuple(sorted(groups, key=sorted)), text.replace(" ", ""),
                  frozenset(numbers(_SHORT_YEARS.sub(" ", _PERIODS.sub(" ", text)))), name)
