@@ -358,6 +358,8 @@ class Scorer:
         free_best, free_score = None, float("-inf")
         ask = _Asked(query, words)
         asked = ask.years
+        if query.compare:  # a change is between two figures
+            positions = {p for p in positions if self.types[p] in ("budget", "metric")}
         for pos in positions:
             free, year = self.score(pos, query, words, bonus, ask)
             if previous is not None:
