@@ -33,6 +33,7 @@ KO = {
     "when_words": {-3: "3년 전", -2: "재작년", -1: "작년", 0: "올해", 1: "내년"},
     "years_off": "{n}년 전",
     "computed": "계산: {a} → {b}, {change} ({pct}) — 보고서에 있는 두 값으로 계산한 값입니다.",
+    "computed_minus": "계산: {a} − {b} = {result} — 보고서에 있는 두 값으로 계산한 값입니다.",
     "increase": "{v} 증가",
     "decrease": "{v} 감소",
     "no_change": "변화 없음",
@@ -112,6 +113,7 @@ EN = {
     "years_off": "{n} years ago",
     "computed": ("Computed: {a} → {b}, {change} ({pct}), from the two figures the reports "
                  "give."),
+    "computed_minus": "Computed: {a} − {b} = {result}, from the two figures the reports give.",
     "increase": "up {v}",
     "decrease": "down {v}",
     "no_change": "no change",

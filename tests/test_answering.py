@@ -207,3 +207,11 @@ def test_places_file_errors_name_the_file_and_line(kb_dir):
     again = read_db(kb_dir.parent / "k.db").places
     assert kb.places.find("마포구 예산") == again.find("마포구 예산") == "마포구"
     assert again.find("금천구 예산") is None and again.find("Mapo-gu budget") == "마포구"
+
+
+def test_a_difference_of_two_budget_stages_is_computed(engine):
+    answer = engine.answer("2020년 일자리창출 확보액에서 집행액 빼면 얼마 남아?")
+    assert answer.status == "answered" and len(answer.facts) == 2
+    assert "48,106" in answer.text and "31,821" in answer.text
+    assert "= 16,285백만원" in answer.text and "계산" in answer.text
+    assert answer.text.count("출처") == 1  # one table line, cited once

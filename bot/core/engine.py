@@ -286,8 +286,9 @@ class Engine:
                 self.index.position[best.id]):
             # "2호점", "2기": a figure the question names that no fitting fact states.
             return self._missing(owner, query, t)
-        if query.compare and len(query.years) > 1:
-            computed = self._compare(owner, best, query, words, t)
+        if query.compare:
+            computed = self._compare(owner, best, query, t) if len(query.years) > 1 else \
+                self._compare_stages(owner, best, query, t)
             if computed is not None:
                 return computed
         return self._compose(owner, best, query, scored, t)
@@ -401,11 +402,34 @@ class Engine:
             lines.append(t["default_year"].format(year=best.get("year")))
         return self._done(program, query, intent, lines, used)
 
-    def _compare(self, program: Program, best: Fact, query: Query, words: Words, t: dict
+    def _compare_stages(self, program: Program, best: Fact, query: Query, t: dict
+                        ) -> Answer | None:
+        """"확보액에서 집행액 빼면": the difference of two stages of one year's budget."""
+        if best.type != "budget" or len(query.stages) < 2 or best.get("year") is None:
+            return None
+        pair = [self.scorer.same_family_in_year(best, best.get("year"), stage)
+                for stage in query.stages[:2]]
+        if None in pair:
+            return None
+        first, second = pair
+        a, b = self._value(first, query), self._value(second, query)
+        if a is None or b is None:
+            return None
+        unit = first.get("unit") or ""
+        name = t["stage"]
+        line = t["computed_minus"].format(
+            a=f"{name.get(first.get('stage'))} {number(a)}{unit}",
+            b=f"{name.get(second.get('stage'))} {number(b)}{unit}",
+            result=money(a - b, unit, t) if a >= b else f"-{money(b - a, unit, t)}")
+        lines = [self.render.line(program, first, t, query.source),
+                 self.render.line(program, second, t, query.source), line]
+        return self._done(program, query, "budget", lines, [first, second])
+
+    def _compare(self, program: Program, best: Fact, query: Query, t: dict
                  ) -> Answer | None:
         """A change between two years, computed from the two quoted figures."""
         first, second = query.years[0], query.years[1]
-        pair = [self.scorer.same_family_in_year(best, year, query) for year in (first, second)]
+        pair = [self.scorer.same_family_in_year(best, year) for year in (first, second)]
         if None in pair:
             return None
         old, new = sorted(pair, key=lambda f: f.get("year"))

@@ -80,7 +80,8 @@ _ANNUAL = ("연간", "1년간", "일년간", "한해", "한해동안", "1년동�
 # The whole of a figure, not one source or group of it.
 _WHOLE = ("전체", "총액", "합계", "총합", "총계", "전부", "합치", "합하", "total", "overall")
 _COMPARE = ("보다", "대비", "비교", "차이", "증감", "늘었", "줄었", "늘어", "줄어", "증가",
-            "감소", "변화", "달라", "얼마나더", "compared", "difference", "increase",
+            "감소", "변화", "달라", "얼마나더", "빼면", "남아", "남은", "compared", "difference",
+            "increase",
             "decrease", "change", " vs", "than")
 # Years said relative to today: (word, offset). Longer words first (재작년 before 작년).
 _RELATIVE = (("재작년", -2), ("재재작년", -3), ("작년", -1), ("지난해", -1), ("지난 해", -1),
@@ -116,6 +117,7 @@ class Query:
     compare: bool = False  # a change between two periods is asked
     relative: bool = False  # the year was said relative to today (작년, 올해)
     whole: bool = False  # the total is asked, not a funding source's or a group's part
+    stages: tuple[str, ...] = ()  # two budget stages to compare, in the order said
 
     @property
     def has_slots(self) -> bool:
@@ -238,11 +240,16 @@ def parse(raw: str, today: date | None = None) -> Query:
         measure = None  # "예산 실적": the budget's 실적 stage, not a metric's result
     annual = any(w in compact if not w.isascii() else w in text for w in _ANNUAL)
     whole = any(w in compact if not w.isascii() else w in text.split() for w in _WHOLE)
-    compare = len(set(years)) > 1 and any(
-        w in compact if not w.isascii() else w in f" {text} " for w in _COMPARE)
+    # Budget stages in the order said ("확보액에서 집행액 빼면": secured, then executed).
+    said = sorted((compact.find(k), v) for k, v in _STAGES.items()
+                  if not k.isascii() and k in compact)
+    stages = tuple(dict.fromkeys(v for _, v in said))
+    asks_change = any(w in compact if not w.isascii() else w in f" {text} " for w in _COMPARE)
+    compare = asks_change and (len(set(years)) > 1 or len(stages) > 1)
     lang = "en" if compact and hangul_ratio(compact) < 0.5 else "ko"
     return Query(raw=raw, text=text, compact=compact, lang=lang,
                  year=years[0] if years else None, years=tuple(dict.fromkeys(years)),
                  half=half, quarter=quarter, source=source, group=group, stage=stage,
                  latest=latest, intent=intent, intent_scores=scores, measure=measure,
-                 annual=annual, compare=compare, relative=bool(relative), whole=whole)
+                 annual=annual, compare=compare, relative=bool(relative), whole=whole,
+                 stages=stages if compare else ())

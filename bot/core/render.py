@@ -21,13 +21,13 @@ class Renderer:
     def sources(self, facts: Iterable[Fact]) -> tuple[Source, ...]:
         seen, out = set(), []
         for fact in facts:
-            if fact.id in seen:
+            quote = quote_text(fact.quotes)
+            if (fact.report, quote) in seen:  # two figures of one table line: cited once
                 continue
-            seen.add(fact.id)
+            seen.add((fact.report, quote))
             report = self.kb.reports.get(fact.report)
             out.append(Source(report=fact.report, title=report.title if report else fact.report,
-                              date=report.date if report else "",
-                              quote=quote_text(fact.quotes)))
+                              date=report.date if report else "", quote=quote))
         return tuple(out)
 
     def source_lines(self, facts: list[Fact], t: dict) -> list[str]:

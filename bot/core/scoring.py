@@ -440,13 +440,16 @@ class Scorer:
         return out or {y for p in self.by_program.get(fact.program_id, ())
                        if self.index.facts[p].type == fact.type for y in self.years[p]}
 
-    def same_family_in_year(self, fact: Fact, year: int, query: Query) -> Fact | None:
+    def same_family_in_year(self, fact: Fact, year: int, stage: str | None = None
+                            ) -> Fact | None:
+        """The same figure for another year (or, with `stage`, another budget stage)."""
         family = self._family(fact)
         pool = [self.index.facts[p] for p in self.by_program.get(fact.program_id, ())
                 if self._family(self.index.facts[p]) == family
                 and self.index.facts[p].get("year") == year
                 and self.index.facts[p].get("half") == fact.get("half")
-                and self.index.facts[p].get("quarter") == fact.get("quarter")]
+                and self.index.facts[p].get("quarter") == fact.get("quarter")
+                and (stage is None or self.index.facts[p].get("stage") == stage)]
         if not pool:
             return None
         return max(pool, key=lambda f: (f.get("stage") == fact.get("stage"),
