@@ -215,3 +215,9 @@ def test_a_difference_of_two_budget_stages_is_computed(engine):
     assert "48,106" in answer.text and "31,821" in answer.text
     assert "= 16,285백만원" in answer.text and "계산" in answer.text
     assert answer.text.count("출처") == 1  # one table line, cited once
+
+
+def test_a_sum_over_years_the_reports_do_not_total_is_computed(engine):
+    answer = engine.answer("일자리창출 사업 18년부터 21년까지 집행액 다 합치면 얼마?")
+    assert answer.status == "answered" and len(answer.facts) == 4
+    assert "= 114,875백만원" in answer.text and "더한 값" in answer.text

@@ -286,6 +286,11 @@ class Engine:
                 self.index.position[best.id]):
             # "2호점", "2기": a figure the question names that no fitting fact states.
             return self._missing(owner, query, t)
+        if query.whole and len(query.years) > 1 and not query.compare and \
+                not self.scorer.spans[self.index.position[best.id]]:
+            computed = self._sum(owner, best, query, t)
+            if computed is not None:
+                return computed
         if query.compare:
             computed = self._compare(owner, best, query, t) if len(query.years) > 1 else \
                 self._compare_stages(owner, best, query, t)
@@ -401,6 +406,28 @@ class Engine:
         if best.type == "budget" and not query.years and best.get("year") is not None:
             lines.append(t["default_year"].format(year=best.get("year")))
         return self._done(program, query, intent, lines, used)
+
+    def _sum(self, program: Program, best: Fact, query: Query, t: dict) -> Answer | None:
+        """"2018년부터 2021년까지 다 합치면": the sum of each year's quoted figure, when the
+        reports give no total for those years."""
+        if best.type not in ("budget", "metric") or best.get("year") is None:
+            return None
+        years = sorted(set(query.years))
+        if re.search(r"부터|까지|~", query.text):
+            years = list(range(years[0], years[-1] + 1))
+        parts = [self.scorer.same_family_in_year(best, year) for year in years]
+        if None in parts:
+            return None
+        values = [self._value(f, query) for f in parts]
+        if None in values:
+            return None
+        unit = best.get("unit") or ""
+        total = sum(values)
+        shown = money(total, unit, t) if best.type == "budget" else f"{number(total)}{unit}"
+        lines = [self.render.line(program, f, t, query.source) for f in parts]
+        lines.append(t["computed_sum"].format(
+            parts=" + ".join(f"{number(v)}" for v in values), total=shown))
+        return self._done(program, query, self.scorer.kind_of(best), lines, parts)
 
     def _compare_stages(self, program: Program, best: Fact, query: Query, t: dict
                         ) -> Answer | None:
