@@ -221,3 +221,16 @@ def test_a_sum_over_years_the_reports_do_not_total_is_computed(engine):
     answer = engine.answer("일자리창출 사업 18년부터 21년까지 집행액 다 합치면 얼마?")
     assert answer.status == "answered" and len(answer.facts) == 4
     assert "= 114,875백만원" in answer.text and "더한 값" in answer.text
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("공공근로 참여자 시급은 얼마예요?", "시급"), ("일자리카페 프로그램 참가비 얼마야?", "참가비")])
+def test_the_amount_of_a_thing_no_fact_states_is_refused_by_name(engine, question, thing):
+    answer = engine.answer(question)
+    assert answer.status == "no_data" and f"'{thing}'" in answer.text
+
+
+def test_amounts_of_things_the_facts_state_are_answered(engine):
+    assert "9,934원" in engine.answer("2019년 생활임금 시급은 얼마야?").text
+    assert "= 16,285" in engine.answer("2020년 일자리창출 확보액에서 집행액 빼면 얼마 남아?").text
+    assert "2,225,633" in engine.answer("공공근로 2021년 예산 얼마야?").text

@@ -30,7 +30,7 @@ from .model import Fact, KnowledgeBase, Program
 from .query import Query, parse
 from .render import Renderer, period_rank
 from .scoring import Scorer
-from .text import alias_key
+from .text import alias_key, is_hangul
 
 MAX_QUESTION = 2000
 # Which budget figure of a year comes first when the question names no stage.
@@ -44,6 +44,9 @@ MIN_HOME = 2.0  # or this much, for the department's own pages and results
 MIN_RARE = 5.0
 # Below this the named program's best fact shares too little with the question: its overview.
 MIN_OWN = 1.5
+_ADVERBS = frozenset(("대략", "대충", "모두", "전부", "정도", "총", "각각", "한", "다", "보통",
+                      "평균", "최대", "최소", "매년", "매월", "매달", "하루", "한번", "대체",
+                      "전체", "합계", "총액", "최종", "금액", "돈"))
 # The intents an Answer reports (`jobbot ask --json`): finer ones fold into these.
 PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 # Asked for something only a fact of that kind can give: never answered with another kind.
@@ -195,6 +198,22 @@ class Engine:
                 return stem
         return None
 
+    def _asked_thing(self, query: Query) -> str | None:
+        """The noun right before 얼마 ("참가비 얼마야" -> 참가비), when it is a noun of its
+        own: not a program's or office's name, an adverb or a verb (합치면)."""
+        words = query.text.split()
+        for n, word in enumerate(words[1:], 1):
+            if not word.startswith("얼마"):
+                continue
+            head = _PARTICLE.sub("", words[n - 1])
+            if len(head) < 2 or not all(is_hangul(c) for c in head) or head in _ADVERBS \
+                    or head[-1] in "면고서니데지요야다며" \
+                    or head in self.offices \
+                    or self.matcher.match(head):
+                return None
+            return head
+        return None
+
     def kb_fact(self, fact_id: str) -> Fact | None:
         pos = self.index.position.get(fact_id)
         return self.index.facts[pos] if pos is not None else None
@@ -280,6 +299,10 @@ class Engine:
                 or (scored.own < MIN_OWN and not
                                                    self.scorer.has_kind(owner.id, query.intent))):
             return self._missing(owner, query, t)
+        head = self._asked_thing(query)
+        if head and not terms(head) & self.index.weights(self.index.position[best.id]).keys():
+            # "참가비 얼마야", "시급은 얼마": the thing measured is not what the fact states.
+            return self._missing(owner, query, t, thing=head)
         if query.measure == "rate" and best.get("rate") is None:
             return self._missing(owner, query, t)  # "달성률": only a stated rate answers
         if words.numbers and not words.numbers <= self.scorer.numbers(
@@ -330,7 +353,7 @@ class Engine:
             periods=", ".join(label for _, label in periods) or "-"),
             program=program.id, intent=intent, lang=query.lang)
 
-    def _missing(self, program: Program, query: Query, t: dict) -> Answer:
+    def _missing(self, program: Program, query: Query, t: dict, thing: str = "") -> Answer:
         intent = query.intent or "overview"
         kinds = sorted({f.type for f in program.facts}, key=["budget", "metric", "milestone",
                                                               "info"].index)
@@ -339,8 +362,9 @@ class Engine:
         if program.parts:
             parts = [self.kb.programs[p].short for p in program.parts if p in self.kb.programs]
             hint += t["umbrella_parts"].format(parts=", ".join(parts))
-        return Answer("no_data", t["no_data"].format(program=program.short,
-                                                     what=t["intent"][intent], hint=hint),
+        what = f"'{thing}'" if thing else t["intent"][intent]
+        return Answer("no_data", t["no_data"].format(program=program.short, what=what,
+                                                     hint=hint),
                       program=program.id, intent=intent, lang=query.lang)
 
     def _overview(self, program: Program, query: Query, t: dict) -> Answer:

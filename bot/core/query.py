@@ -16,7 +16,7 @@ INTENTS = ("budget", "schedule", "hours", "eligibility", "participants", "result
 
 # (keyword, weight). Question words weigh more than topic nouns. Keywords are matched
 # against the question without spaces, English ones against words.
-_INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
+INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
     "budget": [("예산", 3), ("사업비", 3), ("국비", 3), ("시비", 3), ("구비", 3),
                ("매칭", 3), ("자본금", 3), ("출자금", 3), ("보조금", 3), ("총사업비", 3),
                ("소요예산", 3), ("투자", 2), ("확보액", 3), ("집행액", 3), ("비용", 2),
@@ -173,7 +173,7 @@ def detect_intent(text: str, compact: str) -> tuple[str | None, dict[str, int]]:
     for word in _NOT_KEYWORDS:
         compact = compact.replace(word, " ")
     words = set(text.split())
-    for intent, keywords in _INTENT_WORDS.items():
+    for intent, keywords in INTENT_WORDS.items():
         total = 0
         for word, weight in keywords:
             if word.isascii():
@@ -196,7 +196,7 @@ def detect_intent(text: str, compact: str) -> tuple[str | None, dict[str, int]]:
 def strip_intent_words(compact: str, intent: str) -> str:
     """The question without the words that only say what kind of answer is wanted, so
     that they do not decide which fact is meant ("참가 대상" is not about a "대상" text)."""
-    for word, _ in sorted(_INTENT_WORDS.get(intent, ()), key=lambda w: -len(w[0])):
+    for word, _ in sorted(INTENT_WORDS.get(intent, ()), key=lambda w: -len(w[0])):
         if not word.isascii():
             compact = compact.replace(word, "")
     return compact
