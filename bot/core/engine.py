@@ -38,7 +38,7 @@ STAGE_ORDER = {"plan": 0, "actual": 1, "executed": 2, "secured": 3}
 CLARIFY_MARGIN = 4.0
 MAX_LINES = 6
 # A question that names no program needs this much of its wording in a fact.
-MIN_GLOBAL = 6.0
+MIN_GLOBAL = 8.0
 MIN_HOME = 2.0  # or this much, for the department's own pages and results
 # and two of its words in the fact's own words, or one rare one
 MIN_RARE = 5.0
