@@ -12,9 +12,10 @@ Conversation files (lines with "turns") are asked turn by turn, each answer's co
 carried to the next turn as `jobbot chat` does.
 
 The blind sets were written from the reports alone by writers who never saw the engine
-(bench/data/blind-BRIEF.md), then split once at random into a tuning half
+(bench/data/blind-BRIEF.md), then each split once at random into a tuning half
 (tests/data/blind-tuning*.jsonl) and a holdout half (bench/data/blind-holdout*.jsonl).
-Only the tuning half is ever looked at question by question.
+Only the tuning half is ever looked at question by question (--show-fail skips holdout
+files).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BLIND = {
     "tuning": ROOT / "tests" / "data" / "blind-tuning.jsonl",
     "tuning (conversations)": ROOT / "tests" / "data" / "blind-tuning-conv.jsonl",
+    "tuning (refusals)": ROOT / "tests" / "data" / "blind-tuning-refusals.jsonl",
     "holdout": ROOT / "bench" / "data" / "blind-holdout.jsonl",
     "holdout (conversations)": ROOT / "bench" / "data" / "blind-holdout-conv.jsonl",
+    "holdout (refusals)": ROOT / "bench" / "data" / "blind-holdout-refusals.jsonl",
 }
 
 
