@@ -29,7 +29,7 @@ from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, parse
 from .render import Renderer, period_rank
-from .scoring import Scorer
+from .scoring import Scorer, counts
 from .text import alias_key, is_hangul
 
 MAX_QUESTION = 2000
@@ -303,6 +303,13 @@ class Engine:
         if head and not terms(head) & self.index.weights(self.index.position[best.id]).keys():
             # "참가비 얼마야", "시급은 얼마": the thing measured is not what the fact states.
             return self._missing(owner, query, t, thing=head)
+        if query.count and not counts(best, query.count):
+            return self._missing(owner, query, t)  # "온풍기 몇 대": no figure in 대 is given
+        position = self.index.position[best.id]
+        if query.years and best.type in ("budget", "metric") and not \
+                self.scorer.years[position] and not self.scorer.spans[position]:
+            # A total over years (총사업비) is never a year's figure.
+            return self._no_year(owner, query, best, t)
         if query.measure == "rate" and best.get("rate") is None:
             return self._missing(owner, query, t)  # "달성률": only a stated rate answers
         if words.numbers and not words.numbers <= self.scorer.numbers(

@@ -154,8 +154,8 @@ def question_terms(text: str, drop: tuple[int, int] | None = None,
             n += 1
         text = "".join(kept)
     text = _YEARS.sub(" ", normalize(text))
-    # A one-letter word belongs with the next: "몇 시까지" asks 몇시, "몇 명" 몇명.
-    text = re.sub(r"(?<!\S)(\S) (?=\S)", r"\1", text)
+    # "몇 시까지" asks 몇시, "몇 명" 몇명: 몇 belongs with its counter.
+    text = re.sub(r"(?<!\S)몇 (?=\S)", "몇", text)
     if known:  # the rest of the program's name ("독산1동" of 독산1동 골목길 재생)
         text = " ".join(w for w in text.split() if not terms(w) or not terms(w) <= known)
     groups = {frozenset(g) for g in (terms(word) for word in text.split()) if g}

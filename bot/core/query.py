@@ -88,6 +88,11 @@ _RELATIVE = (("재작년", -2), ("재재작년", -3), ("작년", -1), ("지난�
              ("올해", 0), ("금년", 0), ("이번해", 0), ("이번 해", 0), ("내년", 1),
              ("다음해", 1), ("다음 해", 1), ("last year", -1), ("this year", 0),
              ("next year", 1))
+# "몇 명", "몇 대", "몇 살": the unit of the count asked for, folded to a few classes.
+_COUNT = re.compile(r"몇\s*(명|개소|개|곳|군데|건|회|번|차|대|살|세|시)")
+_COUNT_CLASS = {"명": "명", "개": "개", "개소": "개", "곳": "개", "군데": "개", "건": "개",
+                "회": "회", "번": "회", "차": "회", "대": "대", "살": "세", "세": "세",
+                "시": "시"}
 _YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2})\s*년\s*전(?!체)|(\d{1,2}) years? ago")
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\d)")
@@ -118,6 +123,7 @@ class Query:
     relative: bool = False  # the year was said relative to today (작년, 올해)
     whole: bool = False  # the total is asked, not a funding source's or a group's part
     stages: tuple[str, ...] = ()  # two budget stages to compare, in the order said
+    count: str | None = None  # what a "몇 …" question counts in: 명, 개, 회, 대, 세, 시
 
     @property
     def has_slots(self) -> bool:
@@ -252,4 +258,5 @@ def parse(raw: str, today: date | None = None) -> Query:
                  half=half, quarter=quarter, source=source, group=group, stage=stage,
                  latest=latest, intent=intent, intent_scores=scores, measure=measure,
                  annual=annual, compare=compare, relative=bool(relative), whole=whole,
-                 stages=stages if compare else ())
+                 stages=stages if compare else (),
+                 count=_COUNT_CLASS[m.group(1)] if (m := _COUNT.search(text)) else None)

@@ -27,6 +27,7 @@ GROUP_HIT, GROUP_MISS, GROUP_UNASKED = 5.0, 6.0, 3.0
 STAGE_HIT, STAGE_MISS, PLAN_FIRST = 3.0, 2.0, 1.0
 MEASURE_HIT, MEASURE_MISS = 3.0, 2.0
 WHOLE_PART = 3.0
+COUNT_HIT = 2.0  # "몇 대": a fact stating a figure in 대
 SOURCE_HIT, SOURCE_MISS = 2.0, 1.0
 DEFAULT_YEAR = 1.5
 PHRASE = 4.0  # the question names a fact's subject, name or label whole
@@ -156,6 +157,23 @@ def _label_years(fact: Fact) -> frozenset[int]:
     if len(found) == 2 and re.search(r"\d\s*[~∼-]\s*20\d\d", label):
         found = list(range(found[0], found[1] + 1))
     return frozenset(found) if fact.type in ("budget", "metric") and found else frozenset()
+
+
+# The units a count class may be stated in (jobs are counted in 명 and in 개 alike).
+_COUNT_UNITS = {"명": ("명", "개", "인"),
+                "개": ("개", "개소", "곳", "건", "명", "개사", "팀", "과", "기관"),
+                "회": ("회", "번", "차"), "대": ("대",), "세": ("세", "살"), "시": ()}
+
+
+def counts(fact: Fact, count: str) -> bool:
+    """Does the fact state a figure counted in that unit class (명, 개, 회, 대, 세, 시)?"""
+    units = _COUNT_UNITS[count]
+    if fact.type == "metric" and fact.get("unit") in units:
+        return True
+    text = own_words(fact)
+    if count == "시":
+        return bool(re.search(r"\d{1,2}\s*:\s*\d\d|\d\s*시(?![비작])", text))
+    return bool(re.search(r"\d\s*(" + "|".join(units) + ")", text))
 
 
 def _has_measure(fact: Fact, measure: str) -> bool:
@@ -316,6 +334,8 @@ class Scorer:
                 s += PLAN_FIRST
         if query.measure and kind == "metric":
             s += MEASURE_HIT if _has_measure(fact, query.measure) else -MEASURE_MISS
+        if query.count and counts(fact, query.count):
+            s += COUNT_HIT
         return s
 
     def score(self, pos: int, query: Query, words: Words, bonus: dict[str, float],
