@@ -47,6 +47,7 @@ MIN_OWN = 1.5
 _ADVERBS = frozenset(("대략", "대충", "모두", "전부", "정도", "총", "각각", "한", "다", "보통",
                       "평균", "최대", "최소", "매년", "매월", "매달", "하루", "한번", "대체",
                       "전체", "합계", "총액", "최종", "금액", "돈"))
+SWITCH = 6.0  # a fact that gives what is asked may be this much less relevant than the best
 # The intents an Answer reports (`jobbot ask --json`): finer ones fold into these.
 PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 # Asked for something only a fact of that kind can give: never answered with another kind.
@@ -291,27 +292,36 @@ class Engine:
         if query.intent in (None, "overview") and scored.own < MIN_OWN and not query.has_slots:
             return self._overview(self.kb.programs[best.program_id], query, t)
         owner = self.kb.programs[best.program_id]
+        strict = query.intent if query.intent_scores.get(query.intent, 0) >= \
+            STRICT_INTENTS.get(query.intent, 99) else None
+
+        def meets(fact: Fact) -> bool:
+            """What the question asks plainly, the fact must give: a kind (운영시간,
+            연락처), a figure in a unit (몇 대), a rate (달성률)."""
+            return (strict is None or self.scorer.fits(fact, strict)) and \
+                (query.count is None or counts(fact, query.count)) and \
+                (query.measure != "rate" or fact.get("rate") is not None)
+
+        if not meets(best):
+            # The best fact that does give it, if it is nearly as good; else we have none.
+            best = self._runner_up(scored, best, meets)
+            if best is None:
+                return self._missing(owner, query, t)
         if best.type == "metric" and (query.half or query.quarter) and not \
                 self.scorer.period_fits(best, query):
             return self._no_period(owner, query, best, t)
-        if query.intent and not self.scorer.fits(best, query.intent) and (
-                query.intent_scores.get(query.intent, 0) >= STRICT_INTENTS.get(query.intent, 99)
-                or (scored.own < MIN_OWN and not
-                                                   self.scorer.has_kind(owner.id, query.intent))):
+        if query.intent and not self.scorer.fits(best, query.intent) and \
+                scored.own < MIN_OWN and not self.scorer.has_kind(owner.id, query.intent):
             return self._missing(owner, query, t)
         head = self._asked_thing(query)
         if head and not terms(head) & self.index.weights(self.index.position[best.id]).keys():
             # "참가비 얼마야", "시급은 얼마": the thing measured is not what the fact states.
             return self._missing(owner, query, t, thing=head)
-        if query.count and not counts(best, query.count):
-            return self._missing(owner, query, t)  # "온풍기 몇 대": no figure in 대 is given
         position = self.index.position[best.id]
         if query.years and best.type in ("budget", "metric") and not \
                 self.scorer.years[position] and not self.scorer.spans[position]:
             # A total over years (총사업비) is never a year's figure.
             return self._no_year(owner, query, best, t)
-        if query.measure == "rate" and best.get("rate") is None:
-            return self._missing(owner, query, t)  # "달성률": only a stated rate answers
         if words.numbers and not words.numbers <= self.scorer.numbers(
                 self.index.position[best.id]):
             # "2호점", "2기": a figure the question names that no fitting fact states.
@@ -327,6 +337,15 @@ class Engine:
             if computed is not None:
                 return computed
         return self._compose(owner, best, query, scored, t)
+
+    def _runner_up(self, scored, best: Fact, meets: Callable[[Fact], bool]) -> Fact | None:
+        floor = scored.scores.get(best.id, 0.0) - SWITCH
+        found, found_score = None, floor
+        for pos in self.scorer.by_program.get(best.program_id, ()):
+            score = scored.scores.get(self.index.ids[pos])
+            if score is not None and score >= found_score and meets(self.index.facts[pos]):
+                found, found_score = self.index.facts[pos], score
+        return found
 
     def _no_year(self, program: Program, query: Query, fact: Fact, t: dict) -> Answer:
         years = sorted(self.scorer.family_years(fact))
