@@ -199,16 +199,18 @@ class Engine:
                 return stem
         return None
 
-    def _asked_thing(self, query: Query) -> str | None:
-        """The noun right before 얼마 ("참가비 얼마야" -> 참가비), when it is a noun of its
-        own: not a program's or office's name, an adverb or a verb (합치면)."""
+    def _asked_thing(self, query: Query, found: Words, program: Program) -> str | None:
+        """The noun right before 얼마 or 몇 ("참가비 얼마야" -> 참가비, "직원 몇 명" -> 직원),
+        when it is a noun of its own: not a program's or office's name, an adverb or a
+        verb (합치면)."""
         words = query.text.split()
         for n, word in enumerate(words[1:], 1):
-            if not word.startswith("얼마"):
+            if not word.startswith(("얼마", "몇")):
                 continue
             head = _PARTICLE.sub("", words[n - 1])
             if len(head) < 2 or not all(is_hangul(c) for c in head) or head in _ADVERBS \
-                    or head[-1] in "면고서니데지요야다며" \
+                    or head[-1] in "면고서니데지요야다며" or head in found.name \
+                    or terms(head) <= self._name_terms(program) \
                     or head in self.offices \
                     or self.matcher.match(head):
                 return None
@@ -247,9 +249,13 @@ class Engine:
         facts): then it says which facts are meant."""
         if match is None or match.end <= match.start or self._names_part(match):
             return question_terms(query.text)
-        program = self.kb.programs[match.program_id]
-        name = frozenset().union(*map(terms, (program.name, program.short, *program.aliases)))
-        return question_terms(query.text, (match.start, match.end), name)
+        return question_terms(query.text, (match.start, match.end),
+                              self._name_terms(self.kb.programs[match.program_id]))
+
+    @staticmethod
+    def _name_terms(program: Program) -> frozenset[str]:
+        """The terms of a program's names and aliases."""
+        return frozenset().union(*map(terms, (program.name, program.short, *program.aliases)))
 
     def _names_part(self, match: Match) -> bool:
         """Is the matched name a part of the program (a fact's subject, or words of its
@@ -313,7 +319,7 @@ class Engine:
         if query.intent and not self.scorer.fits(best, query.intent) and \
                 scored.own < MIN_OWN and not self.scorer.has_kind(owner.id, query.intent):
             return self._missing(owner, query, t)
-        head = self._asked_thing(query)
+        head = self._asked_thing(query, words, owner)
         if head and not terms(head) & self.index.weights(self.index.position[best.id]).keys():
             # "참가비 얼마야", "시급은 얼마": the thing measured is not what the fact states.
             return self._missing(owner, query, t, thing=head)
