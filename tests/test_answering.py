@@ -234,3 +234,9 @@ def test_amounts_of_things_the_facts_state_are_answered(engine):
     assert "9,934원" in engine.answer("2019년 생활임금 시급은 얼마야?").text
     assert "= 16,285" in engine.answer("2020년 일자리창출 확보액에서 집행액 빼면 얼마 남아?").text
     assert "2,225,633" in engine.answer("공공근로 2021년 예산 얼마야?").text
+
+
+def test_and_after_a_program_name_is_not_an_office(engine):
+    answer = engine.answer("지역공동체일자리과 뉴딜 예산")  # 과 = "and"
+    assert answer.status in ("answered", "clarify")
+    assert engine.answer("청소행정과 예산").status == "no_match"

@@ -195,8 +195,11 @@ class Engine:
         office, whose business only a fact that names it can answer ("청소행정과 예산")."""
         for word in query.text.split():
             stem = _PARTICLE.sub("", word)
-            if len(stem) >= 4 and stem.endswith(("과", "팀")) and stem not in self.offices:
-                return stem
+            if len(stem) < 4 or not stem.endswith(("과", "팀")) or stem in self.offices:
+                continue
+            if stem.endswith("과") and any(stem[:-1].endswith(k) for k in self.offices):
+                continue  # "공동체일자리과 뉴딜": 과 is "and" after a program's name
+            return stem
         return None
 
     def _asked_thing(self, query: Query, found: Words, program: Program) -> str | None:
