@@ -1,82 +1,26 @@
-"""The 226 local governments (시·군·구) of Korea, by metropolitan city or province, and a
-plain romanisation of Hangul for synthetic English aliases."""
+"""The 226 local governments (시·군·구) of Korea for synthetic knowledge bases: read from the
+knowledge base's own `places.toml` (the data the engine refuses other places by), with the
+same romanisation."""
 
 from __future__ import annotations
 
-# (short region name, English region name, local governments)
-REGIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("서울", "Seoul", (
-        "종로구", "중구", "용산구", "성동구", "광진구", "동대문구", "중랑구", "성북구", "강북구",
-        "도봉구", "노원구", "은평구", "서대문구", "마포구", "양천구", "강서구", "구로구",
-        "금천구", "영등포구", "동작구", "관악구", "서초구", "강남구", "송파구", "강동구")),
-    ("부산", "Busan", (
-        "중구", "서구", "동구", "영도구", "부산진구", "동래구", "남구", "북구", "해운대구",
-        "사하구", "금정구", "강서구", "연제구", "수영구", "사상구", "기장군")),
-    ("대구", "Daegu", (
-        "중구", "동구", "서구", "남구", "북구", "수성구", "달서구", "달성군", "군위군")),
-    ("인천", "Incheon", (
-        "중구", "동구", "미추홀구", "연수구", "남동구", "부평구", "계양구", "서구", "강화군",
-        "옹진군")),
-    ("광주", "Gwangju", ("동구", "서구", "남구", "북구", "광산구")),
-    ("대전", "Daejeon", ("동구", "중구", "서구", "유성구", "대덕구")),
-    ("울산", "Ulsan", ("중구", "남구", "동구", "북구", "울주군")),
-    ("경기", "Gyeonggi", (
-        "수원시", "성남시", "의정부시", "안양시", "부천시", "광명시", "평택시", "동두천시",
-        "안산시", "고양시", "과천시", "구리시", "남양주시", "오산시", "시흥시", "군포시",
-        "의왕시", "하남시", "용인시", "파주시", "이천시", "안성시", "김포시", "화성시",
-        "광주시", "양주시", "포천시", "여주시", "연천군", "가평군", "양평군")),
-    ("강원", "Gangwon", (
-        "춘천시", "원주시", "강릉시", "동해시", "태백시", "속초시", "삼척시", "홍천군",
-        "횡성군", "영월군", "평창군", "정선군", "철원군", "화천군", "양구군", "인제군",
-        "고성군", "양양군")),
-    ("충북", "Chungbuk", (
-        "청주시", "충주시", "제천시", "보은군", "옥천군", "영동군", "증평군", "진천군",
-        "괴산군", "음성군", "단양군")),
-    ("충남", "Chungnam", (
-        "천안시", "공주시", "보령시", "아산시", "서산시", "논산시", "계룡시", "당진시",
-        "금산군", "부여군", "서천군", "청양군", "홍성군", "예산군", "태안군")),
-    ("전북", "Jeonbuk", (
-        "전주시", "군산시", "익산시", "정읍시", "남원시", "김제시", "완주군", "진안군",
-        "무주군", "장수군", "임실군", "순창군", "고창군", "부안군")),
-    ("전남", "Jeonnam", (
-        "목포시", "여수시", "순천시", "나주시", "광양시", "담양군", "곡성군", "구례군",
-        "고흥군", "보성군", "화순군", "장흥군", "강진군", "해남군", "영암군", "무안군",
-        "함평군", "영광군", "장성군", "완도군", "진도군", "신안군")),
-    ("경북", "Gyeongbuk", (
-        "포항시", "경주시", "김천시", "안동시", "구미시", "영주시", "영천시", "상주시",
-        "문경시", "경산시", "의성군", "청송군", "영양군", "영덕군", "청도군", "고령군",
-        "성주군", "칠곡군", "예천군", "봉화군", "울진군", "울릉군")),
-    ("경남", "Gyeongnam", (
-        "창원시", "진주시", "통영시", "사천시", "김해시", "밀양시", "거제시", "양산시",
-        "의령군", "함안군", "창녕군", "고성군", "남해군", "하동군", "산청군", "함양군",
-        "거창군", "합천군")),
-)
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from bot.core.places import romanize
+
+PLACES = Path(__file__).resolve().parent.parent / "knowledge" / "places.toml"
+# 제주시 and 서귀포시 are administrative cities, not local governments: not among the 226.
+NOT_LOCAL_GOVERNMENTS = ("제주",)
 
 
+@cache
 def local_governments() -> list[tuple[str, str, str]]:
     """(region, region_en, local government) for all 226, in a fixed order."""
-    return [(region, region_en, gov) for region, region_en, govs in REGIONS for gov in govs]
-
-
-_INITIAL = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch",
-            "k", "t", "p", "h")
-_MEDIAL = ("a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u",
-           "wo", "we", "wi", "yu", "eu", "ui", "i")
-_FINAL = ("", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m",
-          "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t")
-
-
-def romanize(text: str) -> str:
-    """Revised Romanisation letter by letter (no sound-change rules): 해운대 -> haeundae."""
-    out = []
-    for ch in text:
-        code = ord(ch) - 0xAC00
-        if 0 <= code < 11172:
-            out.append(_INITIAL[code // 588] + _MEDIAL[(code % 588) // 28]
-                       + _FINAL[code % 28])
-        else:
-            out.append(ch)
-    return "".join(out)
+    data = tomllib.loads(PLACES.read_text(encoding="utf-8"))
+    return [(r["name"], r.get("english", ""), gov) for r in data["region"]
+            if r["name"] not in NOT_LOCAL_GOVERNMENTS for gov in r["governments"]]
 
 
 def english_gov(gov: str) -> str:
