@@ -181,12 +181,12 @@ def test_blind_tuning_half_holds(engine):
     what the engine scores, so that a change that loses answers is caught."""
     singles = run(engine, load(BLIND["tuning"]))
     turns = run(engine, load(BLIND["tuning (conversations)"]))
-    for results, floor in ((singles, 0.80), (turns, 0.85)):
+    for results, floor in ((singles, 0.82), (turns, 0.88)):
         share = sum(right(a, c["expect"]) for _, c, a, _ in results) / len(results)
         assert share >= floor, share
     wrong = [c["q"] for _, c, a, _ in singles
              if "answered" not in c["expect"]["status"] and a["status"] == "answered"]
-    assert len(wrong) <= 6, wrong
+    assert len(wrong) <= 4, wrong
 
 
 # ---- places.toml is validated and compiled like the rest -----------------------------

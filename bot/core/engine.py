@@ -335,7 +335,7 @@ class Engine:
                 self.index.position[best.id]):
             # "2호점", "2기": a figure the question names that no fitting fact states.
             return self._missing(owner, query, t)
-        if query.whole and len(query.years) > 1 and not query.compare and \
+        if query.whole and len(query.said_years) > 1 and not query.compare and \
                 not self.scorer.spans[self.index.position[best.id]]:
             computed = self._sum(owner, best, query, t)
             if computed is not None:

@@ -126,6 +126,7 @@ class Query:
     whole: bool = False  # the total is asked, not a funding source's or a group's part
     stages: tuple[str, ...] = ()  # two budget stages to compare, in the order said
     count: str | None = None  # what a "몇 …" question counts in: 명, 개, 회, 대, 세, 시
+    said_years: tuple[int, ...] = ()  # the years this question itself says (not inherited)
 
     @property
     def has_slots(self) -> bool:
@@ -261,4 +262,5 @@ def parse(raw: str, today: date | None = None) -> Query:
                  latest=latest, intent=intent, intent_scores=scores, measure=measure,
                  annual=annual, compare=compare, relative=bool(relative), whole=whole,
                  stages=stages if compare else (),
-                 count=_COUNT_CLASS[m.group(1)] if (m := _COUNT.search(text)) else None)
+                 count=_COUNT_CLASS[m.group(1)] if (m := _COUNT.search(text)) else None,
+                 said_years=tuple(dict.fromkeys(years)))

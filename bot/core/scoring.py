@@ -34,6 +34,7 @@ PHRASE = 4.0  # the question names a fact's subject, name or label whole
 NUMBER_MISS = 6.0  # the question's own numbers (2호점, 1009번지) are not in the fact's quote
 LATEST = 0.5  # per year, for "최근" results
 SAME_KIND, SAME_NAME = 2.0, 3.0  # a follow-up's fact like the previous answer's
+SAME_REPORT = 1.0  # and from the same report and year
 RECENCY = 0.3  # per report, newer first among equals
 TIE = 1.0  # facts this close to the best are shown with it
 MAX_COMPANIONS = 5
@@ -424,7 +425,9 @@ class Scorer:
         if fact.program_id != previous.program_id or fact.type != previous.type:
             return 0.0
         same = sum(fact.get(k) == previous.get(k) for k in ("name", "label", "subject"))
-        return SAME_KIND + SAME_NAME * same / 3
+        return SAME_KIND + SAME_NAME * same / 3 + SAME_REPORT * (
+            fact.report == previous.report) + SAME_REPORT * (
+            fact.get("year") == previous.get("year"))
 
     # ---- what goes with the answer -----------------------------------------------------
 
