@@ -240,3 +240,12 @@ def test_and_after_a_program_name_is_not_an_office(engine):
     answer = engine.answer("지역공동체일자리과 뉴딜 예산")  # 과 = "and"
     assert answer.status in ("answered", "clarify")
     assert engine.answer("청소행정과 예산").status == "no_match"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("공약카드 기준 2021년 일자리 창출 목표", "10,800"),
+    ("2020년 업무보고에 나온 2021년 일자리 창출 목표", "10,700"),
+    ("2021년 업무계획에서 청년층 일자리 목표 몇 개야", "743"),  # the report planning 2021
+])
+def test_a_named_report_is_answered_from(engine, question, expected):
+    assert expected in engine.answer(question).text.splitlines()[0]

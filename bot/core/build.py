@@ -20,7 +20,7 @@ from .places import Places
 from .places import from_data as places_from_data
 from .text import alias_key
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "knowledge.db"
 
 
@@ -48,6 +48,7 @@ def _write(db: sqlite_utils.Database, kb: KnowledgeBase) -> None:
     db["meta"].insert_all([{"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key")
     db["reports"].insert_all(
         ({"id": r.id, "file": r.file, "title": r.title, "short": r.short, "date": r.date,
+          "aliases": json.dumps(r.aliases, ensure_ascii=False),
           "headline_year": r.headline_year} for r in kb.reports.values()), pk="id")
     db["programs"].insert_all(
         ({"id": p.id, "name": p.name, "short": p.short, "kind": p.kind,
@@ -138,7 +139,8 @@ def read_db(db_path: str | Path) -> KnowledgeBase:
         reports = {
             row["id"]: Report(id=row["id"], file=row["file"], title=row["title"],
                               short=row["short"], date=row["date"],
-                              headline_year=row["headline_year"])
+                              headline_year=row["headline_year"],
+                              aliases=tuple(json.loads(row.get("aliases") or "[]")))
             for row in db["reports"].rows
         }
         facts: dict[str, list[Fact]] = {}

@@ -52,6 +52,8 @@ SWITCH = 6.0  # a fact that gives what is asked may be this much less relevant t
 PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 # Asked for something only a fact of that kind can give: never answered with another kind.
 STRICT_INTENTS = {"contact": 3, "hours": 3, "place": 3, "schedule": 3}  # (keyword weight)
+_REPORT_YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)\s*년?\s*(?:\d{1,2}\s*월\s*)?(?:에\s*)?"
+                          r"(?:나온\s*)?(?:업무\s*보고|업무\s*계획|주요\s*업무|보고서)")
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|랑|와|하고)$")
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
                    "그 해", "같은", "it", "that", "there")
@@ -102,6 +104,8 @@ class Engine:
                          for p in kb.programs.values()}
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
+        self.report_names = [(r.id, alias_key(a)) for r in kb.reports.values()
+                             for a in r.aliases]
         self.offices = {alias_key(a) for p in kb.programs.values() for a in (p.name, p.short,
                                                                                *p.aliases)}
 
@@ -132,7 +136,7 @@ class Engine:
             return Answer("no_match", t["too_long"].format(n=len(stripped), limit=MAX_QUESTION))
         if _is_garbage(stripped):
             return Answer("no_match", t["garbage"])
-        query = parse(stripped, self.today())
+        query = self._named_report(parse(stripped, self.today()))
         t = texts(query.lang)
         if not query.compact:
             return Answer("no_match", t["garbage"], lang=query.lang)
@@ -223,6 +227,29 @@ class Engine:
     def kb_fact(self, fact_id: str) -> Fact | None:
         pos = self.index.position.get(fact_id)
         return self.index.facts[pos] if pos is not None else None
+
+    def _named_report(self, query: Query) -> Query:
+        """"공약카드", "2020년 업무보고", "2021년 업무계획": the report the question means.
+        A year said only as the report's is not a year asked about."""
+        for report_id, key in self.report_names:
+            if key in query.compact:
+                return replace(query, report=report_id)
+        m = _REPORT_YEAR.search(query.text)
+        if not m:
+            return query
+        year = int(m.group(1)) if len(m.group(1)) == 4 else 2000 + int(m.group(1))
+        plans = [r for r in self.kb.reports.values() if "업무" in r.title + r.short]
+        by_date = [r for r in plans if int(r.date[:4]) == year]
+        by_plan = [r for r in plans if r.headline_year == year]
+        # "2021년 업무계획" is the report planning 2021; "2020년 업무보고" the one of 2020.
+        found = (by_plan or by_date) if "계획" in m.group(0) else (by_date or by_plan)
+        if not found:
+            return query
+        years = query.years
+        if len(re.findall(rf"(?<!\d)(?:{year}|{year % 100})\s*년", query.text)) <= 1:
+            years = tuple(y for y in years if y != year)
+        return replace(query, report=found[0].id, years=years,
+                       year=years[0] if years else None, said_years=years)
 
     def _rivals(self, matches: list[Match]) -> list[Match]:
         """Other programs the question names as clearly as the first."""

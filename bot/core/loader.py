@@ -157,7 +157,8 @@ def _load_reports(root: Path, problems: list[Problem]) -> dict[str, Report]:
         if missing:
             problems.append(Problem(rel, line, where, f"필수 키 없음: {', '.join(missing)}"))
             continue
-        unknown = set(entry) - {"id", "file", "title", "short", "date", "headline_year"}
+        unknown = set(entry) - {"id", "file", "title", "short", "date", "headline_year",
+                                "aliases"}
         if unknown:
             keys = ", ".join(sorted(unknown))
             problems.append(Problem(rel, line, where, f"알 수 없는 키: {keys}"))
@@ -174,6 +175,7 @@ def _load_reports(root: Path, problems: list[Problem]) -> dict[str, Report]:
             short=entry.get("short", entry["title"]), date=str(entry["date"]),
             headline_year=int(entry["headline_year"]),
             text=source.read_text(encoding="utf-8"),
+            aliases=tuple(str(a) for a in entry.get("aliases", ())),
         )
     return reports
 

@@ -26,6 +26,7 @@ class Report:
     date: str  # "YYYY-MM"
     headline_year: int
     text: str = field(repr=False, default="")
+    aliases: tuple[str, ...] = ()  # what staff call it: "공약카드"
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ class Query:
     stages: tuple[str, ...] = ()  # two budget stages to compare, in the order said
     count: str | None = None  # what a "몇 …" question counts in: 명, 개, 회, 대, 세, 시
     said_years: tuple[int, ...] = ()  # the years this question itself says (not inherited)
+    report: str | None = None  # the report the question names ("공약카드", "2020년 업무보고")
 
     @property
     def has_slots(self) -> bool:
@@ -137,7 +138,8 @@ class Query:
     def inherit(self, previous: Query) -> Query:
         """A follow-up ("그럼 2020년은?", "시비는?") keeps what it does not say anew."""
         values = {}
-        for name in ("year", "half", "quarter", "source", "group", "stage", "measure"):
+        for name in ("year", "half", "quarter", "source", "group", "stage", "measure",
+                     "report"):
             if getattr(self, name) is None and getattr(previous, name) is not None:
                 values[name] = getattr(previous, name)
         if self.whole:

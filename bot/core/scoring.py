@@ -35,6 +35,7 @@ NUMBER_MISS = 6.0  # the question's own numbers (2호점, 1009번지) are not in
 LATEST = 0.5  # per year, for "최근" results
 SAME_KIND, SAME_NAME = 2.0, 3.0  # a follow-up's fact like the previous answer's
 SAME_REPORT = 1.0  # and from the same report and year
+REPORT_HIT = 3.0  # a fact of the report the question names
 RECENCY = 0.3  # per report, newer first among equals
 TIE = 1.0  # facts this close to the best are shown with it
 MAX_COMPANIONS = 5
@@ -379,10 +380,13 @@ class Scorer:
         free_best, free_score = None, float("-inf")
         ask = _Asked(query, words)
         asked = ask.years
+        named = query.report
         if query.compare:  # a change is between two figures
             positions = {p for p in positions if self.types[p] in ("budget", "metric")}
         for pos in positions:
             free, year = self.score(pos, query, words, bonus, ask)
+            if named is not None and self.index.facts[pos].report == named:
+                free += REPORT_HIT
             if previous is not None:
                 free += self._continues(self.index.facts[pos], previous)
             if year is not None:
