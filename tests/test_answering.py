@@ -249,3 +249,8 @@ def test_and_after_a_program_name_is_not_an_office(engine):
 ])
 def test_a_named_report_is_answered_from(engine, question, expected):
     assert expected in engine.answer(question).text.splitlines()[0]
+
+
+def test_english_words_find_korean_facts(engine):
+    answer = engine.answer("What hourly living wage was set for 2019?")
+    assert answer.lang == "en" and "9,934" in answer.text

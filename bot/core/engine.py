@@ -27,7 +27,7 @@ from .answer import Answer, Candidate, money, number
 from .index import OWN, FactIndex, Words, own_words, question_terms, terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
-from .query import Query, parse
+from .query import Query, glossed, parse
 from .render import Renderer, period_rank
 from .scoring import Scorer, counts
 from .text import alias_key, is_hangul
@@ -277,9 +277,10 @@ class Engine:
         """The question's terms without the program's name, unless that name names a part
         of the program (생활임금 is an alias of 노동권익 보호 and the subject of its wage
         facts): then it says which facts are meant."""
+        text = query.text if query.lang != "en" else f"{query.text} {glossed(query.text)}"
         if match is None or match.end <= match.start or self._names_part(match):
-            return question_terms(query.text)
-        return question_terms(query.text, (match.start, match.end),
+            return question_terms(text)
+        return question_terms(text, (match.start, match.end),
                               self._name_terms(self.kb.programs[match.program_id]))
 
     @staticmethod

@@ -213,6 +213,34 @@ def strip_intent_words(compact: str, intent: str) -> str:
     return compact
 
 
+# English words of questions and the Korean words the reports use for them, so that an
+# English question can find a Korean fact by its words (the report's own vocabulary,
+# not any program's name).
+_GLOSSARY = (
+    ("total project cost", "총사업비"), ("project cost", "사업비"), ("budget", "예산"),
+    ("cost", "사업비 비용"), ("hourly", "시급"), ("monthly", "월액"), ("wage", "임금"),
+    ("participant", "참여자 참여인원"), ("took part", "참여인원"), ("people", "인원"),
+    ("job seeker", "구직자"), ("registered", "등록"), ("placed", "알선 취업자"),
+    ("placement", "알선"), ("employed", "취업자"), ("hired", "채용"), ("recruit", "채용 모집"),
+    ("target", "목표"), ("goal", "목표"), ("result", "실적"), ("achievement", "달성률"),
+    ("decided", "결정"), ("decision", "결정"), ("fair", "박람회"), ("shelter", "쉼터"),
+    ("agenc", "사무소"), ("office", "사무소"), ("staff", "인력 직원"), ("worker", "근로자"),
+    ("team", "팀"), ("department", "과 부서"), ("where", "위치 장소"), ("address", "주소"),
+    ("eligib", "대상 자격"), ("who can", "대상"), ("age", "나이 세"), ("revenue", "매출"),
+    ("sales", "매출"), ("cumulative", "누적"), ("annual", "연간"), ("company", "기업"),
+    ("companies", "기업 참여기업"), ("interview", "면접"), ("counsel", "상담"),
+    ("training", "교육"), ("education", "교육"), ("youth", "청년"), ("elderly", "노인 어르신"),
+    ("national", "국비"), ("city fund", "시비"), ("district fund", "구비"),
+    ("committee", "위원회"), ("agreement", "협약"), ("launch", "출범 개시"),
+    ("founded", "설립"), ("capital", "자본금"),
+)
+
+
+def glossed(text: str) -> str:
+    """Korean words for the English ones of a question ("" for a Korean question)."""
+    return " ".join(korean for english, korean in _GLOSSARY if english in text)
+
+
 def _relative_years(text: str, today: date) -> list[int]:
     years = []
     for word, offset in _RELATIVE:
