@@ -331,29 +331,30 @@ class Engine:
         owner = self.kb.programs[best.program_id]
         strict = query.intent if query.intent_scores.get(query.intent, 0) >= \
             STRICT_INTENTS.get(query.intent, 99) else None
+        head = self._asked_thing(query, words, owner)
+        head_terms = terms(head) if head else frozenset()
 
         def meets(fact: Fact) -> bool:
             """What the question asks plainly, the fact must give: a kind (운영시간,
-            연락처), a figure in a unit (몇 대), a rate (달성률)."""
+            연락처), a figure in a unit (몇 대), a rate (달성률), the thing whose amount
+            is asked ("참가비 얼마", "직원 몇 명")."""
             return (strict is None or self.scorer.fits(fact, strict)) and \
                 (query.count is None or counts(fact, query.count)) and \
-                (query.measure != "rate" or fact.get("rate") is not None)
+                (query.measure != "rate" or fact.get("rate") is not None) and \
+                (not head_terms or bool(head_terms & self.index.weights(
+                    self.index.position[fact.id]).keys()))
 
         if not meets(best):
             # The best fact that does give it, if it is nearly as good; else we have none.
             best = self._runner_up(scored, best, meets)
             if best is None:
-                return self._missing(owner, query, t)
+                return self._missing(owner, query, t, thing=head or "")
         if best.type == "metric" and (query.half or query.quarter) and not \
                 self.scorer.period_fits(best, query):
             return self._no_period(owner, query, best, t)
         if query.intent and not self.scorer.fits(best, query.intent) and \
                 scored.own < MIN_OWN and not self.scorer.has_kind(owner.id, query.intent):
             return self._missing(owner, query, t)
-        head = self._asked_thing(query, words, owner)
-        if head and not terms(head) & self.index.weights(self.index.position[best.id]).keys():
-            # "참가비 얼마야", "시급은 얼마": the thing measured is not what the fact states.
-            return self._missing(owner, query, t, thing=head)
         position = self.index.position[best.id]
         if query.years and best.type in ("budget", "metric") and not \
                 self.scorer.years[position] and not self.scorer.spans[position]:
