@@ -47,7 +47,7 @@ MIN_OWN = 1.5
 _ADVERBS = frozenset(("대략", "대충", "모두", "전부", "정도", "총", "각각", "한", "다", "보통",
                       "평균", "최대", "최소", "매년", "매월", "매달", "하루", "한번", "대체",
                       "전체", "합계", "총액", "최종", "금액", "돈"))
-SWITCH = 6.0  # a fact that gives what is asked may be this much less relevant than the best
+SWITCH = 9.0  # a fact that gives what is asked may be this much less relevant than the best
 # The intents an Answer reports (`jobbot ask --json`): finer ones fold into these.
 PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 # Asked for something only a fact of that kind can give: never answered with another kind.
