@@ -12,6 +12,7 @@ KO = {
                  "사업 이름과 궁금한 것을 함께 적어 주세요. 예: \"일자리카페 운영시간\", "
                  "\"공공근로 2021년 예산\", \"최근 일자리 창출 달성률\"."),
     "no_match_suggest": "혹시 이 사업인가요? {names}",
+    "not_sure": "정확히 맞는 자료를 찾지 못했습니다.",
     "other_place": ("{place} 자료는 없습니다. 저는 금천구 일자리창출과·도시재생과의 "
                     "보고서에 있는 내용만 안내합니다."),
     "clarify": "어느 사업을 말씀하시는지 골라 주세요: {names}",
@@ -91,6 +92,7 @@ EN = {
                  "program you mean. Name the program and what you want to know, e.g. "
                  "\"job cafe hours\", \"public works budget 2021\"."),
     "no_match_suggest": "Did you mean: {names}?",
+    "not_sure": "I found nothing that fits exactly.",
     "other_place": ("I have no data on {place}. I only answer from the reports of "
                     "Geumcheon-gu's job-creation and urban-regeneration departments."),
     "clarify": "Which program do you mean? {names}",

@@ -254,3 +254,13 @@ def test_a_named_report_is_answered_from(engine, question, expected):
 def test_english_words_find_korean_facts(engine):
     answer = engine.answer("What hourly living wage was set for 2019?")
     assert answer.lang == "en" and "9,934" in answer.text
+
+
+def test_when_unsure_the_nearest_programs_are_offered(engine):
+    answer = engine.answer("상담창구 운영비 중 시비는 매년 얼마씩이야?")
+    assert answer.status == "clarify" and "job-center" in {c.id for c in answer.candidates}
+    assert "찾지 못했습니다" in answer.text
+    clicked = engine.answer("상담창구 운영비 중 시비는 매년 얼마씩이야?",
+                            program_hint="job-center")
+    assert clicked.status == "answered" and clicked.program == "job-center"
+    assert engine.answer("주식 시세 알려줘").status == "no_match"  # nothing near: no offer

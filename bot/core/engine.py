@@ -47,6 +47,8 @@ MIN_OWN = 1.5
 _ADVERBS = frozenset(("대략", "대충", "모두", "전부", "정도", "총", "각각", "한", "다", "보통",
                       "평균", "최대", "최소", "매년", "매월", "매달", "하루", "한번", "대체",
                       "전체", "합계", "총액", "최종", "금액", "돈"))
+MAX_SUGGESTIONS = 3
+MIN_SUGGEST = 5.0  # own-word idf a fact needs for its program to be offered
 SWITCH = 9.0  # a fact that gives what is asked may be this much less relevant than the best
 # The intents an Answer reports (`jobbot ask --json`): finer ones fold into these.
 PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
@@ -185,7 +187,7 @@ class Engine:
             if scored.best is None or scored.lexical < (MIN_HOME if home else MIN_GLOBAL) or (
                     not home and self.index.matched(self.index.position[scored.best.id], words,
                                                     OWN) < 2 and scored.own < MIN_RARE):
-                return Answer("no_match", t["no_match"], intent=query.intent, lang=query.lang)
+                return self._not_understood(query, scored, words, t)
             program_id = scored.best.program_id
         program = self.kb.programs[program_id]
         answer = self._decide(program, query, words, scored, t)
@@ -227,6 +229,27 @@ class Engine:
     def kb_fact(self, fact_id: str) -> Fact | None:
         pos = self.index.position.get(fact_id)
         return self.index.facts[pos] if pos is not None else None
+
+    def _not_understood(self, query: Query, scored, words: Words, t: dict) -> Answer:
+        """Not confident enough to answer: say so, and offer the programs whose facts came
+        nearest (a clarify with buttons), when some share the question's own words."""
+        ranked = sorted(((s, fid) for fid, s in scored.scores.items()), reverse=True)
+        programs: list[Program] = []
+        for _, fact_id in ranked:
+            pos = self.index.position[fact_id]
+            program = self.kb.programs[self.index.facts[pos].program_id]
+            if self.scorer.own(pos, words) < MIN_SUGGEST or program in programs:
+                continue
+            programs.append(program)
+            if len(programs) == MAX_SUGGESTIONS:
+                break
+        if not programs:
+            return Answer("no_match", t["no_match"], intent=query.intent, lang=query.lang)
+        text = t["not_sure"] + " " + t["no_match_suggest"].format(
+            names=", ".join(p.short for p in programs))
+        return Answer("clarify", text, intent=query.intent, lang=query.lang,
+                      candidates=tuple(Candidate(p.id, p.name, p.short) for p in programs),
+                      context=_Context(None, query))
 
     def _named_report(self, query: Query) -> Query:
         """"공약카드", "2020년 업무보고", "2021년 업무계획": the report the question means.
