@@ -35,6 +35,8 @@ KO = {
     "years_off": "{n}년 전",
     "computed": "계산: {a} → {b}, {change} ({pct}) — 보고서에 있는 두 값으로 계산한 값입니다.",
     "computed_minus": "계산: {a} − {b} = {result} — 보고서에 있는 두 값으로 계산한 값입니다.",
+    "computed_share": ("계산: {source} 비중 {part} ÷ {total} = {share} — 보고서의 두 값으로 "
+                       "계산한 값입니다."),
     "computed_sum": "계산: {parts} = {total} — 보고서에 있는 값들을 더한 값입니다.",
     "increase": "{v} 증가",
     "decrease": "{v} 감소",
@@ -117,6 +119,8 @@ EN = {
     "computed": ("Computed: {a} → {b}, {change} ({pct}), from the two figures the reports "
                  "give."),
     "computed_minus": "Computed: {a} − {b} = {result}, from the two figures the reports give.",
+    "computed_share": ("Computed: {source} share {part} ÷ {total} = {share}, from the two "
+                       "figures the reports give."),
     "computed_sum": "Computed: {parts} = {total}, the sum of the figures the reports give.",
     "increase": "up {v}",
     "decrease": "down {v}",

@@ -264,3 +264,8 @@ def test_when_unsure_the_nearest_programs_are_offered(engine):
                             program_hint="job-center")
     assert clicked.status == "answered" and clicked.program == "job-center"
     assert engine.answer("주식 시세 알려줘").status == "no_match"  # nothing near: no offer
+
+
+def test_a_funding_sources_share_is_computed(engine):
+    answer = engine.answer("일자리공시제 2020년 집행액 중 구비 비율")
+    assert "13,203" in answer.text and "41.5%" in answer.text and "계산" in answer.text

@@ -56,6 +56,7 @@ PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 STRICT_INTENTS = {"contact": 3, "hours": 3, "place": 3, "schedule": 3}  # (keyword weight)
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)\s*년?\s*(?:\d{1,2}\s*월\s*)?(?:에\s*)?"
                           r"(?:나온\s*)?(?:업무\s*보고|업무\s*계획|주요\s*업무|보고서)")
+_SHARE = re.compile(r"비중|비율|몇%|몇퍼|퍼센트|share|percent")
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|랑|와|하고)$")
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
                    "그 해", "같은", "it", "that", "there")
@@ -511,6 +512,12 @@ class Engine:
             return self._done(program, query, intent, lines, used)
         used = [best, *family][:MAX_LINES]
         lines = [self.render.line(program, best, t, query.source)]
+        part = best.get(query.source) if best.type == "budget" and query.source else None
+        if part is not None and best.get("total") and _SHARE.search(query.compact):
+            # "시비 비중": the source's share of the total, computed from the quoted two
+            lines.append(t["computed_share"].format(
+                source=t["source_name"][query.source], part=number(part),
+                total=number(best.get("total")), share=f"{part / best.get('total'):.1%}"))
         for other in used[1:]:
             line = self.render.line(program, other, t, query.source)
             lines.append("· " + self.render.other_report(other, best, line, t))
