@@ -114,6 +114,19 @@ def _render(answer, as_json: bool) -> str:
     return answer.text
 
 
+def _answer(engine, question: str, context=None):
+    """The engine's answer, or an error answer: one question's failure is said in Korean
+    (and named on stderr), never a traceback, and the next question still gets its turn."""
+    from bot.core.answer import Answer
+    from bot.messages import SLACK_KO
+
+    try:
+        return engine.answer(question, context=context)
+    except Exception as error:  # noqa: BLE001 - the bot must answer every question
+        print(f"jobbot: {type(error).__name__}: {error}", file=sys.stderr)
+        return Answer("no_match", SLACK_KO["error"])
+
+
 def _ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if engine is None:
@@ -122,10 +135,10 @@ def _ask(args: argparse.Namespace) -> int:
         # One question per line, one answer per line, each on its own (no context).
         for line in sys.stdin.buffer:
             question = line.decode("utf-8", errors="replace").rstrip("\r\n")
-            print(_render(engine.answer(question), args.json), flush=True)
+            print(_render(_answer(engine, question), args.json), flush=True)
         return 0
     question = " ".join(args.question)
-    print(_render(engine.answer(question), args.json))
+    print(_render(_answer(engine, question), args.json))
     return 0
 
 
@@ -151,7 +164,7 @@ def _chat(args: argparse.Namespace) -> int:
             break
         if not line.strip():
             continue
-        answer = engine.answer(line, context=context)
+        answer = _answer(engine, line, context)
         context = answer.context or context
         print(answer.text if not args.json else _render(answer, True))
         if interactive:

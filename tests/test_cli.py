@@ -86,3 +86,15 @@ def test_a_reader_that_goes_away_gets_no_traceback(env):
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_a_failing_answer_is_said_in_korean_not_as_a_traceback(capsys):
+    from bot.cli import _answer
+
+    class Broken:  # an engine bug, as the CLI would meet it
+        def answer(self, question, context=None):
+            raise KeyError("oops")
+
+    answer = _answer(Broken(), "공공근로 예산")
+    assert answer.status == "no_match" and "문제가 생겼습니다" in answer.text
+    assert "KeyError" in capsys.readouterr().err

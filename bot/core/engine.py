@@ -23,14 +23,17 @@ from datetime import date
 
 from bot.messages import texts
 
-from .answer import Answer, Candidate, money, number
+from .answer import Answer, Candidate, number
+from .derived import Derived
+from .features import counts, fits, kind_of
 from .index import OWN, FactIndex, Words, own_words, question_terms, terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, glossed, parse
+from .reading import Reader, name_terms
 from .render import Renderer, period_rank
-from .scoring import Scorer, counts
-from .text import alias_key, is_hangul
+from .scoring import Scorer
+from .text import alias_key
 
 MAX_QUESTION = 2000
 # Which budget figure of a year comes first when the question names no stage.
@@ -44,9 +47,6 @@ MIN_HOME = 2.0  # or this much, for the department's own pages and results
 MIN_RARE = 5.0
 # Below this the named program's best fact shares too little with the question: its overview.
 MIN_OWN = 1.5
-_ADVERBS = frozenset(("대략", "대충", "모두", "전부", "정도", "총", "각각", "한", "다", "보통",
-                      "평균", "최대", "최소", "매년", "매월", "매달", "하루", "한번", "대체",
-                      "전체", "합계", "총액", "최종", "금액", "돈"))
 MAX_SUGGESTIONS = 3
 MIN_SUGGEST = 5.0  # own-word idf a fact needs for its program to be offered
 SWITCH = 9.0  # a fact that gives what is asked may be this much less relevant than the best
@@ -54,10 +54,7 @@ SWITCH = 9.0  # a fact that gives what is asked may be this much less relevant t
 PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 # Asked for something only a fact of that kind can give: never answered with another kind.
 STRICT_INTENTS = {"contact": 3, "hours": 3, "place": 3, "schedule": 3}  # (keyword weight)
-_REPORT_YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)\s*년?\s*(?:\d{1,2}\s*월\s*)?(?:에\s*)?"
-                          r"(?:나온\s*)?(?:업무\s*보고|업무\s*계획|주요\s*업무|보고서)")
 _SHARE = re.compile(r"비중|비율|몇%|몇퍼|퍼센트|share|percent")
-_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|랑|와|하고)$")
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
                    "그 해", "같은", "it", "that", "there")
 
@@ -94,6 +91,7 @@ class Engine:
         self.index = FactIndex(kb)
         self.scorer = Scorer(kb, self.index, self.report_rank)
         self.render = Renderer(kb, self.report_rank)
+        self.derived = Derived(self.scorer, self.render)
         self.results_program = self._pick_results_program()
         self.home_programs = [p.id for p in kb.programs.values() if p.kind == "department"]
         # Words of a program's own facts: a program alias that is also one of them (생활임금
@@ -107,10 +105,7 @@ class Engine:
                          for p in kb.programs.values()}
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
-        self.report_names = [(r.id, alias_key(a)) for r in kb.reports.values()
-                             for a in r.aliases]
-        self.offices = {alias_key(a) for p in kb.programs.values() for a in (p.name, p.short,
-                                                                               *p.aliases)}
+        self.reader = Reader(kb, self.matcher)
 
 
     def _pick_results_program(self) -> str | None:
@@ -139,7 +134,7 @@ class Engine:
             return Answer("no_match", t["too_long"].format(n=len(stripped), limit=MAX_QUESTION))
         if _is_garbage(stripped):
             return Answer("no_match", t["garbage"])
-        query = self._named_report(parse(stripped, self.today()))
+        query = self.reader.named_report(parse(stripped, self.today()))
         t = texts(query.lang)
         if not query.compact:
             return Answer("no_match", t["garbage"], lang=query.lang)
@@ -162,7 +157,7 @@ class Engine:
         program_id = top.program_id if top else (ctx.program if follow else None)
 
         previous = self.kb_fact(ctx.fact) if follow and ctx and ctx.fact else None
-        if previous is not None and asked_kind and not self.scorer.fits(previous, asked_kind):
+        if previous is not None and asked_kind and not fits(previous, asked_kind):
             previous = None  # "대상은?" after a budget: a new kind, not the same table
         scored = self.scorer.rank(query, words, program_id, self.home_programs,
                                   self.results_program, tuple(m.program_id for m in rivals),
@@ -177,7 +172,7 @@ class Engine:
             if best is None or not all(alias in text for alias in named):
                 return self._clarify(top, rivals, query, t)
             program_id = best.program_id
-        place = self.kb.places.find(stripped) or self._office(query)
+        place = self.kb.places.find(stripped) or self.reader.office(query)
         if place and (scored.best is None or place not in alias_key(
                 " ".join((*scored.best.quotes, own_words(scored.best))))):
             return Answer("no_match", t["other_place"].format(place=place),
@@ -196,36 +191,6 @@ class Engine:
         return replace(answer, context=_Context(program.id, query, answer.facts[0]
                                                 if answer.facts else None)) \
             if answer.status in ("answered", "no_data") else answer
-
-    def _office(self, query: Query) -> str | None:
-        """A department or team (…과, …팀) that no program is named after: another
-        office, whose business only a fact that names it can answer ("청소행정과 예산")."""
-        for word in query.text.split():
-            stem = _PARTICLE.sub("", word)
-            if len(stem) < 4 or not stem.endswith(("과", "팀")) or stem in self.offices:
-                continue
-            if stem.endswith("과") and any(stem[:-1].endswith(k) for k in self.offices):
-                continue  # "공동체일자리과 뉴딜": 과 is "and" after a program's name
-            return stem
-        return None
-
-    def _asked_thing(self, query: Query, found: Words, program: Program) -> str | None:
-        """The noun right before 얼마 or 몇 ("참가비 얼마야" -> 참가비, "직원 몇 명" -> 직원),
-        when it is a noun of its own: not a program's or office's name, an adverb or a
-        verb (합치면)."""
-        words = query.text.split()
-        for n, word in enumerate(words[1:], 1):
-            if not word.startswith(("얼마", "몇")):
-                continue
-            head = _PARTICLE.sub("", words[n - 1])
-            if len(head) < 2 or not all(is_hangul(c) for c in head) or head in _ADVERBS \
-                    or head[-1] in "면고서니데지요야다며" or head in found.name \
-                    or terms(head) <= self._name_terms(program) \
-                    or head in self.offices \
-                    or self.matcher.match(head):
-                return None
-            return head
-        return None
 
     def kb_fact(self, fact_id: str) -> Fact | None:
         pos = self.index.position.get(fact_id)
@@ -251,29 +216,6 @@ class Engine:
         return Answer("clarify", text, intent=query.intent, lang=query.lang,
                       candidates=tuple(Candidate(p.id, p.name, p.short) for p in programs),
                       context=_Context(None, query))
-
-    def _named_report(self, query: Query) -> Query:
-        """"공약카드", "2020년 업무보고", "2021년 업무계획": the report the question means.
-        A year said only as the report's is not a year asked about."""
-        for report_id, key in self.report_names:
-            if key in query.compact:
-                return replace(query, report=report_id)
-        m = _REPORT_YEAR.search(query.text)
-        if not m:
-            return query
-        year = int(m.group(1)) if len(m.group(1)) == 4 else 2000 + int(m.group(1))
-        plans = [r for r in self.kb.reports.values() if "업무" in r.title + r.short]
-        by_date = [r for r in plans if int(r.date[:4]) == year]
-        by_plan = [r for r in plans if r.headline_year == year]
-        # "2021년 업무계획" is the report planning 2021; "2020년 업무보고" the one of 2020.
-        found = (by_plan or by_date) if "계획" in m.group(0) else (by_date or by_plan)
-        if not found:
-            return query
-        years = query.years
-        if len(re.findall(rf"(?<!\d)(?:{year}|{year % 100})\s*년", query.text)) <= 1:
-            years = tuple(y for y in years if y != year)
-        return replace(query, report=found[0].id, years=years,
-                       year=years[0] if years else None, said_years=years)
 
     def _rivals(self, matches: list[Match]) -> list[Match]:
         """Other programs the question names as clearly as the first."""
@@ -305,12 +247,7 @@ class Engine:
         if match is None or match.end <= match.start or self._names_part(match):
             return question_terms(text)
         return question_terms(text, (match.start, match.end),
-                              self._name_terms(self.kb.programs[match.program_id]))
-
-    @staticmethod
-    def _name_terms(program: Program) -> frozenset[str]:
-        """The terms of a program's names and aliases."""
-        return frozenset().union(*map(terms, (program.name, program.short, *program.aliases)))
+                              name_terms(self.kb.programs[match.program_id]))
 
     def _names_part(self, match: Match) -> bool:
         """Is the matched name a part of the program (a fact's subject, or words of its
@@ -355,14 +292,14 @@ class Engine:
         owner = self.kb.programs[best.program_id]
         strict = query.intent if query.intent_scores.get(query.intent, 0) >= \
             STRICT_INTENTS.get(query.intent, 99) else None
-        head = self._asked_thing(query, words, owner)
+        head = self.reader.asked_thing(query, words, owner)
         head_terms = terms(head) if head else frozenset()
 
         def meets(fact: Fact) -> bool:
             """What the question asks plainly, the fact must give: a kind (운영시간,
             연락처), a figure in a unit (몇 대), a rate (달성률), the thing whose amount
             is asked ("참가비 얼마", "직원 몇 명")."""
-            return (strict is None or self.scorer.fits(fact, strict)) and \
+            return (strict is None or fits(fact, strict)) and \
                 (query.count is None or counts(fact, query.count)) and \
                 (query.measure != "rate" or fact.get("rate") is not None) and \
                 (not head_terms or bool(head_terms & self.index.weights(
@@ -376,7 +313,7 @@ class Engine:
         if best.type == "metric" and (query.half or query.quarter) and not \
                 self.scorer.period_fits(best, query):
             return self._no_period(owner, query, best, t)
-        if query.intent and not self.scorer.fits(best, query.intent) and \
+        if query.intent and not fits(best, query.intent) and \
                 scored.own < MIN_OWN and not self.scorer.has_kind(owner.id, query.intent):
             return self._missing(owner, query, t)
         position = self.index.position[best.id]
@@ -390,14 +327,14 @@ class Engine:
             return self._missing(owner, query, t)
         if query.whole and len(query.said_years) > 1 and not query.compare and \
                 not self.scorer.spans[self.index.position[best.id]]:
-            computed = self._sum(owner, best, query, t)
+            computed = self.derived.sum(owner, best, query, t)
             if computed is not None:
-                return computed
+                return self._done(owner, query, computed[2], computed[0], computed[1])
         if query.compare:
-            computed = self._compare(owner, best, query, t) if len(query.years) > 1 else \
-                self._compare_stages(owner, best, query, t)
+            computed = self.derived.change(owner, best, query, t) if len(query.years) > 1 \
+                else self.derived.stages(owner, best, query, t)
             if computed is not None:
-                return computed
+                return self._done(owner, query, computed[2], computed[0], computed[1])
         return self._compose(owner, best, query, scored, t)
 
     def _runner_up(self, scored, best: Fact, meets: Callable[[Fact], bool]) -> Fact | None:
@@ -411,7 +348,7 @@ class Engine:
 
     def _no_year(self, program: Program, query: Query, fact: Fact, t: dict) -> Answer:
         years = sorted(self.scorer.family_years(fact))
-        intent = self.scorer.kind_of(fact)
+        intent = kind_of(fact)
         latest_report = self.kb.reports[self.kb.report_order()[-1]]
         if query.relative:
             offset = query.year - self.today().year
@@ -435,7 +372,7 @@ class Engine:
                                      t["half"][query.half] if query.half else "",
                                      t["quarter"].format(q=query.quarter) if query.quarter
                                      else "") if x)
-        intent = self.scorer.kind_of(fact)
+        intent = kind_of(fact)
         return Answer("no_data", t["no_data_period"].format(
             program=program.short, period=asked, what=t["intent"][intent],
             periods=", ".join(label for _, label in periods) or "-"),
@@ -493,8 +430,8 @@ class Engine:
 
     def _compose(self, program: Program, best: Fact, query: Query, scored, t: dict
                  ) -> Answer:
-        intent = query.intent if query.intent and self.scorer.fits(best, query.intent) \
-            else self.scorer.kind_of(best)
+        intent = query.intent if query.intent and fits(best, query.intent) \
+            else kind_of(best)
         if best.type == "budget" and query.source and best.get(query.source) is None \
                 and best.get("year") is not None:
             message = t["no_source"].format(program=program.short, year=best.get("year"),
@@ -524,90 +461,6 @@ class Engine:
         if best.type == "budget" and not query.years and best.get("year") is not None:
             lines.append(t["default_year"].format(year=best.get("year")))
         return self._done(program, query, intent, lines, used)
-
-    def _sum(self, program: Program, best: Fact, query: Query, t: dict) -> Answer | None:
-        """"2018년부터 2021년까지 다 합치면": the sum of each year's quoted figure, when the
-        reports give no total for those years."""
-        if best.type not in ("budget", "metric") or best.get("year") is None:
-            return None
-        years = sorted(set(query.years))
-        if re.search(r"부터|까지|~", query.text):
-            years = list(range(years[0], years[-1] + 1))
-        parts = [self.scorer.same_family_in_year(best, year) for year in years]
-        if None in parts:
-            return None
-        values = [self._value(f, query) for f in parts]
-        if None in values:
-            return None
-        unit = best.get("unit") or ""
-        total = sum(values)
-        shown = money(total, unit, t) if best.type == "budget" else f"{number(total)}{unit}"
-        lines = [self.render.line(program, f, t, query.source) for f in parts]
-        lines.append(t["computed_sum"].format(
-            parts=" + ".join(f"{number(v)}" for v in values), total=shown))
-        return self._done(program, query, self.scorer.kind_of(best), lines, parts)
-
-    def _compare_stages(self, program: Program, best: Fact, query: Query, t: dict
-                        ) -> Answer | None:
-        """"확보액에서 집행액 빼면": the difference of two stages of one year's budget."""
-        if best.type != "budget" or len(query.stages) < 2 or best.get("year") is None:
-            return None
-        pair = [self.scorer.same_family_in_year(best, best.get("year"), stage)
-                for stage in query.stages[:2]]
-        if None in pair:
-            return None
-        first, second = pair
-        a, b = self._value(first, query), self._value(second, query)
-        if a is None or b is None:
-            return None
-        unit = first.get("unit") or ""
-        name = t["stage"]
-        line = t["computed_minus"].format(
-            a=f"{name.get(first.get('stage'))} {number(a)}{unit}",
-            b=f"{name.get(second.get('stage'))} {number(b)}{unit}",
-            result=money(a - b, unit, t) if a >= b else f"-{money(b - a, unit, t)}")
-        lines = [self.render.line(program, first, t, query.source),
-                 self.render.line(program, second, t, query.source), line]
-        return self._done(program, query, "budget", lines, [first, second])
-
-    def _compare(self, program: Program, best: Fact, query: Query, t: dict
-                 ) -> Answer | None:
-        """A change between two years, computed from the two quoted figures."""
-        first, second = query.years[0], query.years[1]
-        pair = [self.scorer.same_family_in_year(best, year) for year in (first, second)]
-        if None in pair:
-            return None
-        old, new = sorted(pair, key=lambda f: f.get("year"))
-        value_old, value_new = self._value(old, query), self._value(new, query)
-        if value_old is None or value_new is None:
-            return None
-        unit = "%p" if self._measure(old, query) == "rate" else (old.get("unit") or "")
-        change = value_new - value_old
-        shown = (money(abs(change), unit, t) if old.type == "budget"
-                 else f"{number(abs(change))}{unit}")
-        text = t["increase" if change > 0 else "decrease"].format(v=shown) if change \
-            else t["no_change"]
-        pct = f"{change / value_old * 100:+.1f}%" if value_old else "-"
-        a = f"{t['year'].format(y=old.get('year'))} {number(value_old)}{unit}"
-        b = f"{t['year'].format(y=new.get('year'))} {number(value_new)}{unit}"
-        lines = [self.render.line(program, old, t, query.source),
-                 self.render.line(program, new, t, query.source),
-                 t["computed"].format(a=a, b=b, change=text, pct=pct)]
-        return self._done(program, query, self.scorer.kind_of(best), lines, [old, new])
-
-    def _measure(self, fact: Fact, query: Query) -> str | None:
-        if fact.type != "metric":
-            return None
-        for key in (query.measure, "actual", "value", "target", "rate"):
-            if key and fact.get(key) is not None:
-                return key
-        return None
-
-    def _value(self, fact: Fact, query: Query) -> float | None:
-        if fact.type == "budget":
-            return fact.get(query.source) if query.source else fact.get("total")
-        key = self._measure(fact, query)
-        return fact.get(key) if key else None
 
 
 __all__ = ["Engine", "STAGE_ORDER", "period_rank", "MAX_LINES"]

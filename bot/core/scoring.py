@@ -4,11 +4,11 @@ tuning half of the blind question set (bench/README.md) and never on its holdout
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .index import _COUNTED, OWN, FactIndex, Words, is_team, numbers, own_words
+from .features import counts, fits, has_measure, label_years, years_of
+from .index import OWN, FactIndex, Words, numbers, own_words
 from .model import Fact, KnowledgeBase
 from .query import INTENTS, Query
 from .render import period_rank
@@ -39,72 +39,6 @@ REPORT_HIT = 3.0  # a fact of the report the question names
 RECENCY = 0.3  # per report, newer first among equals
 TIE = 1.0  # facts this close to the best are shown with it
 MAX_COMPANIONS = 5
-
-_KIND_OF_FIELD = {"eligibility": "eligibility", "place": "place", "team": "team",
-                  "contact": "contact", "hours": "hours", "period": "schedule",
-                  "staff": "participants"}
-_DATED = re.compile(r"20\d\d\s*\.\s*\d|\d{1,2}\s*월|매월|매주|매년|분기별|연\s*\d+\s*회|"
-                    r"월\s*\d+\s*회|상시|수시")
-_TEXT_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)|'(\d\d)(?!\d)")
-
-
-def kind_of(fact: Fact) -> str:
-    """The intent a fact answers best."""
-    if fact.type == "budget":
-        return "budget"
-    if fact.type == "metric":
-        return "participants" if fact.get("unit") == "명" and fact.get("target") is None \
-            and fact.get("rate") is None else "results"
-    if fact.type == "milestone":
-        return "schedule"
-    if is_team(fact):
-        return "team"
-    return _KIND_OF_FIELD.get(fact.get("field"), "overview")
-
-
-def fits(fact: Fact, intent: str) -> bool:
-    """Could the fact answer a question of that intent?"""
-    kind = kind_of(fact)
-    if kind == intent:
-        return True
-    if intent in ("results", "participants"):
-        return fact.type == "metric" or fact.get("field") == "staff" or (
-            fact.type == "info" and bool(_COUNTED.search(fact.get("text") or "")))
-    if intent == "schedule":
-        return fact.type == "info" and (fact.get("field") == "hours"
-                                        or bool(_DATED.search(fact.get("text") or "")))
-    if intent == "overview":
-        return fact.type == "info" and fact.get("field") in ("purpose", "content", "form",
-                                                              "other", "method")
-    if intent == "eligibility":
-        return fact.get("field") in ("method",)
-    if intent == "team":
-        return fact.get("field") == "contact"
-    return False
-
-
-def _years(fact: Fact, kb: KnowledgeBase) -> set[int]:
-    if fact.type in ("budget", "metric"):
-        if fact.get("year"):
-            return {fact.get("year")}
-        as_of = fact.get("as_of")
-        if as_of:
-            return {int(as_of[:4])}
-        report = kb.reports.get(fact.report)
-        # A count with no year is the report's own state of affairs (현원 at its writing).
-        return {int(report.date[:4])} if fact.type == "metric" and report else set()
-    found = set()
-    if fact.type == "milestone":
-        start, end = fact.get("start"), fact.get("end") or fact.get("start")
-        found = set(range(int(start[:4]), int(end[:4]) + 1))
-        report = kb.reports.get(fact.report)
-        if fact.get("stage") == "plan" and report is not None:
-            found.add(report.headline_year)  # a plan's steps are for the year it plans
-    # A year in the words: "2021년 상반기 모집" (in 2020-11) is also about 2021.
-    for full, short in _TEXT_YEAR.findall(fact.get("text") or fact.get("what") or ""):
-        found.add(int(full) if full else 2000 + int(short))
-    return found
-
 
 class _Said:
     """What a question says from the start of one of its words, written without spaces
@@ -153,38 +87,6 @@ class _Asked:
         return found
 
 
-def _label_years(fact: Fact) -> frozenset[int]:
-    label = fact.get("label") or ""
-    found = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", label)]
-    if len(found) == 2 and re.search(r"\d\s*[~∼-]\s*20\d\d", label):
-        found = list(range(found[0], found[1] + 1))
-    return frozenset(found) if fact.type in ("budget", "metric") and found else frozenset()
-
-
-# The units a count class may be stated in (jobs are counted in 명 and in 개 alike).
-_COUNT_UNITS = {"명": ("명", "개", "인"),
-                "개": ("개", "개소", "곳", "건", "명", "개사", "팀", "과", "기관"),
-                "회": ("회", "번", "차"), "대": ("대",), "세": ("세", "살"), "시": ()}
-
-
-def counts(fact: Fact, count: str) -> bool:
-    """Does the fact state a figure counted in that unit class (명, 개, 회, 대, 세, 시)?"""
-    units = _COUNT_UNITS[count]
-    if fact.type == "metric" and fact.get("unit") in units:
-        return True
-    text = own_words(fact)
-    if count == "시":
-        return bool(re.search(r"\d{1,2}\s*:\s*\d\d|\d\s*시(?![비작])", text))
-    return bool(re.search(r"\d\s*(" + "|".join(units) + ")", text))
-
-
-def _has_measure(fact: Fact, measure: str) -> bool:
-    if fact.get(measure) is not None:
-        return True
-    stage = {"target": "plan", "actual": "result"}.get(measure)
-    return stage is not None and fact.get("value") is not None and fact.get("stage") == stage
-
-
 @dataclass
 class Scored:
     best: Fact | None = None
@@ -205,11 +107,11 @@ class Scorer:
             self.by_program[fact.program_id].append(pos)
         facts = index.facts
         shared: dict[frozenset, frozenset] = {}  # one object for each distinct set
-        self.years = [shared.setdefault(y, y) for y in (frozenset(_years(f, kb))
+        self.years = [shared.setdefault(y, y) for y in (frozenset(years_of(f, kb))
                                                         for f in facts)]
         self.all_years = set().union(*self.years)
         # Years a labelled total spans ("합계(2020~2023년)"), from the label's words.
-        self.spans = [_label_years(f) for f in facts]
+        self.spans = [label_years(f) for f in facts]
         # What scoring reads of each fact, read once.
         self.types = [f.type for f in facts]
         self.owner = [f.program_id for f in facts]
@@ -256,8 +158,6 @@ class Scorer:
         return any(fits(self.index.facts[p], intent) for p in self.by_program.get(program_id,
                                                                                   ()))
 
-    fits = staticmethod(fits)
-    kind_of = staticmethod(kind_of)
 
     def numbers(self, pos: int) -> frozenset[str]:
         """The figures a fact's quotes and words state (read when a question names one)."""
@@ -335,7 +235,7 @@ class Scorer:
             elif stage == "plan":
                 s += PLAN_FIRST
         if query.measure and kind == "metric":
-            s += MEASURE_HIT if _has_measure(fact, query.measure) else -MEASURE_MISS
+            s += MEASURE_HIT if has_measure(fact, query.measure) else -MEASURE_MISS
         if query.count and counts(fact, query.count):
             s += COUNT_HIT
         return s
