@@ -15,7 +15,6 @@ another year's figure as the asked one.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -23,15 +22,16 @@ from datetime import date
 
 from bot.messages import texts
 
-from .answer import Answer, Candidate, number
+from .answer import Answer, Candidate
 from .derived import Derived
-from .features import counts, fits, kind_of
+from .features import counts, fits
 from .index import OWN, FactIndex, Words, own_words, question_terms, terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, glossed, parse
 from .reading import Reader, name_terms
 from .render import Renderer, period_rank
+from .replies import MAX_LINES, Replies
 from .scoring import Scorer
 from .text import alias_key
 
@@ -39,7 +39,6 @@ MAX_QUESTION = 2000
 # Which budget figure of a year comes first when the question names no stage.
 STAGE_ORDER = {"plan": 0, "actual": 1, "executed": 2, "secured": 3}
 CLARIFY_MARGIN = 4.0
-MAX_LINES = 6
 # A question that names no program needs this much of its wording in a fact.
 MIN_GLOBAL = 8.0
 MIN_HOME = 2.0  # or this much, for the department's own pages and results
@@ -54,7 +53,6 @@ SWITCH = 9.0  # a fact that gives what is asked may be this much less relevant t
 PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 # Asked for something only a fact of that kind can give: never answered with another kind.
 STRICT_INTENTS = {"contact": 3, "hours": 3, "place": 3, "schedule": 3}  # (keyword weight)
-_SHARE = re.compile(r"비중|비율|몇%|몇퍼|퍼센트|share|percent")
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
                    "그 해", "같은", "it", "that", "there")
 
@@ -92,6 +90,7 @@ class Engine:
         self.scorer = Scorer(kb, self.index, self.report_rank)
         self.render = Renderer(kb, self.report_rank)
         self.derived = Derived(self.scorer, self.render)
+        self.replies = Replies(kb, self.scorer, self.render, self.report_rank, today)
         self.results_program = self._pick_results_program()
         self.home_programs = [p.id for p in kb.programs.values() if p.kind == "department"]
         # Words of a program's own facts: a program alias that is also one of them (생활임금
@@ -281,14 +280,14 @@ class Engine:
         if best is None or best.program_id != program.id and scored.lexical < MIN_GLOBAL \
                 and not self._related(best.program_id, program.id):
             if scored.year_block is not None:
-                return self._no_year(program, query, scored.year_block, t)
-            return self._missing(program, query, t) if query.intent else \
-                self._overview(program, query, t)
+                return self.replies.no_year(program, query, scored.year_block, t)
+            return self.replies.missing(program, query, t) if query.intent else \
+                self.replies.overview(program, query, t)
         if scored.year_block is not None:
-            return self._no_year(self.kb.programs[scored.year_block.program_id], query,
+            return self.replies.no_year(self.kb.programs[scored.year_block.program_id], query,
                                  scored.year_block, t)
         if query.intent in (None, "overview") and scored.own < MIN_OWN and not query.has_slots:
-            return self._overview(self.kb.programs[best.program_id], query, t)
+            return self.replies.overview(self.kb.programs[best.program_id], query, t)
         owner = self.kb.programs[best.program_id]
         strict = query.intent if query.intent_scores.get(query.intent, 0) >= \
             STRICT_INTENTS.get(query.intent, 99) else None
@@ -309,33 +308,33 @@ class Engine:
             # The best fact that does give it, if it is nearly as good; else we have none.
             best = self._runner_up(scored, best, meets)
             if best is None:
-                return self._missing(owner, query, t, thing=head or "")
+                return self.replies.missing(owner, query, t, thing=head or "")
         if best.type == "metric" and (query.half or query.quarter) and not \
                 self.scorer.period_fits(best, query):
-            return self._no_period(owner, query, best, t)
+            return self.replies.no_period(owner, query, best, t)
         if query.intent and not fits(best, query.intent) and \
                 scored.own < MIN_OWN and not self.scorer.has_kind(owner.id, query.intent):
-            return self._missing(owner, query, t)
+            return self.replies.missing(owner, query, t)
         position = self.index.position[best.id]
         if query.years and best.type in ("budget", "metric") and not \
                 self.scorer.years[position] and not self.scorer.spans[position]:
             # A total over years (총사업비) is never a year's figure.
-            return self._no_year(owner, query, best, t)
+            return self.replies.no_year(owner, query, best, t)
         if words.numbers and not words.numbers <= self.scorer.numbers(
                 self.index.position[best.id]):
             # "2호점", "2기": a figure the question names that no fitting fact states.
-            return self._missing(owner, query, t)
+            return self.replies.missing(owner, query, t)
         if query.whole and len(query.said_years) > 1 and not query.compare and \
                 not self.scorer.spans[self.index.position[best.id]]:
             computed = self.derived.sum(owner, best, query, t)
             if computed is not None:
-                return self._done(owner, query, computed[2], computed[0], computed[1])
+                return self.replies.done(owner, query, computed[2], computed[0], computed[1])
         if query.compare:
             computed = self.derived.change(owner, best, query, t) if len(query.years) > 1 \
                 else self.derived.stages(owner, best, query, t)
             if computed is not None:
-                return self._done(owner, query, computed[2], computed[0], computed[1])
-        return self._compose(owner, best, query, scored, t)
+                return self.replies.done(owner, query, computed[2], computed[0], computed[1])
+        return self.replies.compose(owner, best, query, scored, t)
 
     def _runner_up(self, scored, best: Fact, meets: Callable[[Fact], bool]) -> Fact | None:
         floor = scored.scores.get(best.id, 0.0) - SWITCH
@@ -345,122 +344,6 @@ class Engine:
             if score is not None and score >= found_score and meets(self.index.facts[pos]):
                 found, found_score = self.index.facts[pos], score
         return found
-
-    def _no_year(self, program: Program, query: Query, fact: Fact, t: dict) -> Answer:
-        years = sorted(self.scorer.family_years(fact))
-        intent = kind_of(fact)
-        latest_report = self.kb.reports[self.kb.report_order()[-1]]
-        if query.relative:
-            offset = query.year - self.today().year
-            when = t["when_words"].get(offset) or t["years_off"].format(n=abs(offset))
-            message = t["no_data_relative"].format(
-                when=when, year=query.year, report=latest_report.short,
-                date=latest_report.date, latest=latest_report.headline_year)
-            message += " " + t["no_data_year"].format(
-                program=program.short, year=query.year, what=t["intent"][intent],
-                years=", ".join(map(str, years)) or "-")
-        else:
-            message = t["no_data_year"].format(program=program.short, year=query.year,
-                                               what=t["intent"][intent],
-                                               years=", ".join(map(str, years)) or "-")
-        return Answer("no_data", message, program=program.id, intent=intent, lang=query.lang)
-
-    def _no_period(self, program: Program, query: Query, fact: Fact, t: dict) -> Answer:
-        periods = sorted({(period_rank(f), self.render.period(f, t))
-                          for f in self.scorer.family(fact) if f.get("year")})
-        asked = " ".join(x for x in (t["year"].format(y=query.year) if query.year else "",
-                                     t["half"][query.half] if query.half else "",
-                                     t["quarter"].format(q=query.quarter) if query.quarter
-                                     else "") if x)
-        intent = kind_of(fact)
-        return Answer("no_data", t["no_data_period"].format(
-            program=program.short, period=asked, what=t["intent"][intent],
-            periods=", ".join(label for _, label in periods) or "-"),
-            program=program.id, intent=intent, lang=query.lang)
-
-    def _missing(self, program: Program, query: Query, t: dict, thing: str = "") -> Answer:
-        intent = query.intent or "overview"
-        kinds = sorted({f.type for f in program.facts}, key=["budget", "metric", "milestone",
-                                                              "info"].index)
-        hint = t["no_data_hint"].format(kinds=", ".join(t["kinds"][k] for k in kinds)) \
-            if kinds else ""
-        if program.parts:
-            parts = [self.kb.programs[p].short for p in program.parts if p in self.kb.programs]
-            hint += t["umbrella_parts"].format(parts=", ".join(parts))
-        what = f"'{thing}'" if thing else t["intent"][intent]
-        return Answer("no_data", t["no_data"].format(program=program.short, what=what,
-                                                     hint=hint),
-                      program=program.id, intent=intent, lang=query.lang)
-
-    def _overview(self, program: Program, query: Query, t: dict) -> Answer:
-        infos = [f for f in program.facts if f.type == "info"]
-        order = ("purpose", "content", "eligibility", "period", "place", "hours", "team")
-        lines = [t["overview_head"].format(program=program.name,
-                                           department=program.department)]
-        used: list[Fact] = []
-        for field in order:
-            found = sorted((f for f in infos if f.get("field") == field
-                            and not f.get("subject")),
-                           key=lambda f: -self.report_rank.get(f.report, 0))
-            if found:
-                lines.append("· " + self.render.info(program, found[0], t))
-                used.append(found[0])
-            if len(used) >= 4:
-                break
-        kinds = sorted({f.type for f in program.facts} - {"info"},
-                       key=["budget", "metric", "milestone"].index)
-        if kinds:
-            lines.append(t["more_facts"].format(kinds=", ".join(t["kinds"][k] for k in kinds)))
-        if program.parts:
-            parts = [self.kb.programs[p].short for p in program.parts if p in self.kb.programs]
-            lines.append(t["umbrella_parts"].format(parts=", ".join(parts)).strip())
-        if not used and not program.parts:
-            return self._missing(program, query, t)
-        return self._done(program, query, "overview", lines, used)
-
-    def _done(self, program: Program, query: Query, intent: str, lines: list[str],
-              facts: list[Fact]) -> Answer:
-        t = texts(query.lang)
-        body = "\n".join([*lines, *self.render.source_lines(facts, t)])
-        return Answer("answered", body, program=program.id, intent=intent,
-                      sources=self.render.sources(facts), facts=tuple(f.id for f in facts),
-                      lang=query.lang)
-
-    # ---- writing the answer ------------------------------------------------------------
-
-    def _compose(self, program: Program, best: Fact, query: Query, scored, t: dict
-                 ) -> Answer:
-        intent = query.intent if query.intent and fits(best, query.intent) \
-            else kind_of(best)
-        if best.type == "budget" and query.source and best.get(query.source) is None \
-                and best.get("year") is not None:
-            message = t["no_source"].format(program=program.short, year=best.get("year"),
-                                            source=t["source_name"][query.source])
-            lines = [message, self.render.budget(program, best, t),
-                     *self.render.source_lines([best], t)]
-            return Answer("no_data", "\n".join(lines), program=program.id, intent=intent,
-                          sources=self.render.sources([best]), facts=(best.id,),
-                          lang=query.lang)
-        family = self.scorer.companions(best, scored, query)
-        if best.type == "milestone":
-            used = [best, *sorted(family, key=lambda f: f.get("start"))][:MAX_LINES]
-            lines = [t["milestones_head"].format(program=program.short),
-                     *("· " + self.render.milestone(f, t) for f in used)]
-            return self._done(program, query, intent, lines, used)
-        used = [best, *family][:MAX_LINES]
-        lines = [self.render.line(program, best, t, query.source)]
-        part = best.get(query.source) if best.type == "budget" and query.source else None
-        if part is not None and best.get("total") and _SHARE.search(query.compact):
-            # "시비 비중": the source's share of the total, computed from the quoted two
-            lines.append(t["computed_share"].format(
-                source=t["source_name"][query.source], part=number(part),
-                total=number(best.get("total")), share=f"{part / best.get('total'):.1%}"))
-        for other in used[1:]:
-            line = self.render.line(program, other, t, query.source)
-            lines.append("· " + self.render.other_report(other, best, line, t))
-        if best.type == "budget" and not query.years and best.get("year") is not None:
-            lines.append(t["default_year"].format(year=best.get("year")))
-        return self._done(program, query, intent, lines, used)
 
 
 __all__ = ["Engine", "STAGE_ORDER", "period_rank", "MAX_LINES"]

@@ -1,0 +1,147 @@
+"""How an answer is written once its fact is chosen: the fact with the facts that go with
+it and their sources, an overview, and the honest refusals (no such year, no such period,
+nothing of that kind)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from bot.messages import texts
+
+from .answer import Answer, number
+from .features import fits, kind_of
+from .model import Fact, KnowledgeBase, Program
+from .query import Query
+from .render import Renderer, period_rank
+from .scoring import Scorer
+
+MAX_LINES = 6
+_SHARE = re.compile(r"비중|비율|몇%|몇퍼|퍼센트|share|percent")
+
+
+class Replies:
+    def __init__(self, kb: KnowledgeBase, scorer: Scorer, render: Renderer,
+                 report_rank: dict[str, int], today: Callable[[], date]):
+        self.kb = kb
+        self.scorer = scorer
+        self.render = render
+        self.report_rank = report_rank
+        self.today = today
+
+    def no_year(self, program: Program, query: Query, fact: Fact, t: dict) -> Answer:
+        years = sorted(self.scorer.family_years(fact))
+        intent = kind_of(fact)
+        latest_report = self.kb.reports[self.kb.report_order()[-1]]
+        if query.relative:
+            offset = query.year - self.today().year
+            when = t["when_words"].get(offset) or t["years_off"].format(n=abs(offset))
+            message = t["no_data_relative"].format(
+                when=when, year=query.year, report=latest_report.short,
+                date=latest_report.date, latest=latest_report.headline_year)
+            message += " " + t["no_data_year"].format(
+                program=program.short, year=query.year, what=t["intent"][intent],
+                years=", ".join(map(str, years)) or "-")
+        else:
+            message = t["no_data_year"].format(program=program.short, year=query.year,
+                                               what=t["intent"][intent],
+                                               years=", ".join(map(str, years)) or "-")
+        return Answer("no_data", message, program=program.id, intent=intent, lang=query.lang)
+
+    def no_period(self, program: Program, query: Query, fact: Fact, t: dict) -> Answer:
+        periods = sorted({(period_rank(f), self.render.period(f, t))
+                          for f in self.scorer.family(fact) if f.get("year")})
+        asked = " ".join(x for x in (t["year"].format(y=query.year) if query.year else "",
+                                     t["half"][query.half] if query.half else "",
+                                     t["quarter"].format(q=query.quarter) if query.quarter
+                                     else "") if x)
+        intent = kind_of(fact)
+        return Answer("no_data", t["no_data_period"].format(
+            program=program.short, period=asked, what=t["intent"][intent],
+            periods=", ".join(label for _, label in periods) or "-"),
+            program=program.id, intent=intent, lang=query.lang)
+
+    def missing(self, program: Program, query: Query, t: dict, thing: str = "") -> Answer:
+        intent = query.intent or "overview"
+        kinds = sorted({f.type for f in program.facts}, key=["budget", "metric", "milestone",
+                                                              "info"].index)
+        hint = t["no_data_hint"].format(kinds=", ".join(t["kinds"][k] for k in kinds)) \
+            if kinds else ""
+        if program.parts:
+            parts = [self.kb.programs[p].short for p in program.parts if p in self.kb.programs]
+            hint += t["umbrella_parts"].format(parts=", ".join(parts))
+        what = f"'{thing}'" if thing else t["intent"][intent]
+        return Answer("no_data", t["no_data"].format(program=program.short, what=what,
+                                                     hint=hint),
+                      program=program.id, intent=intent, lang=query.lang)
+
+    def overview(self, program: Program, query: Query, t: dict) -> Answer:
+        infos = [f for f in program.facts if f.type == "info"]
+        order = ("purpose", "content", "eligibility", "period", "place", "hours", "team")
+        lines = [t["overview_head"].format(program=program.name,
+                                           department=program.department)]
+        used: list[Fact] = []
+        for field in order:
+            found = sorted((f for f in infos if f.get("field") == field
+                            and not f.get("subject")),
+                           key=lambda f: -self.report_rank.get(f.report, 0))
+            if found:
+                lines.append("· " + self.render.info(program, found[0], t))
+                used.append(found[0])
+            if len(used) >= 4:
+                break
+        kinds = sorted({f.type for f in program.facts} - {"info"},
+                       key=["budget", "metric", "milestone"].index)
+        if kinds:
+            lines.append(t["more_facts"].format(kinds=", ".join(t["kinds"][k] for k in kinds)))
+        if program.parts:
+            parts = [self.kb.programs[p].short for p in program.parts if p in self.kb.programs]
+            lines.append(t["umbrella_parts"].format(parts=", ".join(parts)).strip())
+        if not used and not program.parts:
+            return self.missing(program, query, t)
+        return self.done(program, query, "overview", lines, used)
+
+    def done(self, program: Program, query: Query, intent: str, lines: list[str],
+              facts: list[Fact]) -> Answer:
+        t = texts(query.lang)
+        body = "\n".join([*lines, *self.render.source_lines(facts, t)])
+        return Answer("answered", body, program=program.id, intent=intent,
+                      sources=self.render.sources(facts), facts=tuple(f.id for f in facts),
+                      lang=query.lang)
+
+    # ---- writing the answer ------------------------------------------------------------
+
+    def compose(self, program: Program, best: Fact, query: Query, scored, t: dict
+                 ) -> Answer:
+        intent = query.intent if query.intent and fits(best, query.intent) \
+            else kind_of(best)
+        if best.type == "budget" and query.source and best.get(query.source) is None \
+                and best.get("year") is not None:
+            message = t["no_source"].format(program=program.short, year=best.get("year"),
+                                            source=t["source_name"][query.source])
+            lines = [message, self.render.budget(program, best, t),
+                     *self.render.source_lines([best], t)]
+            return Answer("no_data", "\n".join(lines), program=program.id, intent=intent,
+                          sources=self.render.sources([best]), facts=(best.id,),
+                          lang=query.lang)
+        family = self.scorer.companions(best, scored, query)
+        if best.type == "milestone":
+            used = [best, *sorted(family, key=lambda f: f.get("start"))][:MAX_LINES]
+            lines = [t["milestones_head"].format(program=program.short),
+                     *("· " + self.render.milestone(f, t) for f in used)]
+            return self.done(program, query, intent, lines, used)
+        used = [best, *family][:MAX_LINES]
+        lines = [self.render.line(program, best, t, query.source)]
+        part = best.get(query.source) if best.type == "budget" and query.source else None
+        if part is not None and best.get("total") and _SHARE.search(query.compact):
+            # "시비 비중": the source's share of the total, computed from the quoted two
+            lines.append(t["computed_share"].format(
+                source=t["source_name"][query.source], part=number(part),
+                total=number(best.get("total")), share=f"{part / best.get('total'):.1%}"))
+        for other in used[1:]:
+            line = self.render.line(program, other, t, query.source)
+            lines.append("· " + self.render.other_report(other, best, line, t))
+        if best.type == "budget" and not query.years and best.get("year") is not None:
+            lines.append(t["default_year"].format(year=best.get("year")))
+        return self.done(program, query, intent, lines, used)
