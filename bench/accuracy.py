@@ -35,6 +35,8 @@ BLIND = {
     "holdout": ROOT / "bench" / "data" / "blind-holdout.jsonl",
     "holdout (conversations)": ROOT / "bench" / "data" / "blind-holdout-conv.jsonl",
     "holdout (refusals)": ROOT / "bench" / "data" / "blind-holdout-refusals.jsonl",
+    "final check": ROOT / "bench" / "data" / "blind-final.jsonl",
+    "final check (conversations)": ROOT / "bench" / "data" / "blind-final-conv.jsonl",
 }
 
 
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         text, _ = table(results)
         print(f"## {name} ({path.relative_to(ROOT) if path.is_relative_to(ROOT) else path})")
         print(text + "\n")
-        if args.show_fail and "holdout" not in path.name:
+        if args.show_fail and "holdout" not in path.name and "final" not in path.name:
             for rid, case, answer, _ in results:
                 if not right(answer, case["expect"]):
                     print(f"--- {rid} {case['q']!r} expect {case['expect']}")
