@@ -25,7 +25,7 @@ from bot.messages import texts
 from .answer import Answer, Candidate
 from .derived import Derived
 from .features import counts, fits
-from .index import OWN, FactIndex, Words, own_words, question_terms, terms
+from .index import OWN, FactIndex, Words, numbers, own_words, question_terms, terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, glossed, parse
@@ -243,8 +243,12 @@ class Engine:
         of the program (생활임금 is an alias of 노동권익 보호 and the subject of its wage
         facts): then it says which facts are meant."""
         text = query.text if query.lang != "en" else f"{query.text} {glossed(query.text)}"
-        if match is None or match.end <= match.start or self._names_part(match):
+        if match is None or match.end <= match.start:
             return question_terms(text)
+        if self._names_part(match):
+            words = question_terms(text)
+            # Its figures ("지역경제-11") are the name's, not figures to find.
+            return replace(words, numbers=words.numbers - numbers(match.alias))
         return question_terms(text, (match.start, match.end),
                               name_terms(self.kb.programs[match.program_id]))
 
