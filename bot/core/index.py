@@ -2,17 +2,18 @@
 
 A fact's document is made of three layers of words, each with its weight:
 
-- its own words (subject, name, label, what, text, note): what the fact is about;
+- its own words (subject, name, label, what, text): what the fact is about;
 - kind words, derived from its type, field, stage, measures, unit, period and group
   (a 집행액 budget gets "집행 집행액", a quarter's figure "3분기", a metric counted in
   people "인원 몇명"): what kind of question it answers;
-- the words of its quotes: what the report says around it.
+- the words of its quotes and its curator's note: what the report says around it.
 
-Korean is matched on character bigrams of the text without spaces, which needs no
-segmenter and survives particles and spacing slips ("예산은", "예산 은"); English on
-lower-cased words. A question's score for a fact is the sum, over the question's distinct
-terms, of the term's inverse document frequency (BM25's, over all facts) times the
-heaviest layer of the fact that holds it. Idf makes the common pairs (일자, 자리, 사업)
+Korean is matched on character bigrams inside each word, which needs no segmenter and
+survives particles and typos ("예산은", "예싼"); English on lower-cased words. A term's
+worth is its inverse document frequency (BM25's, over all facts) times the heaviest layer
+of the fact that holds it. Each question word counts once: its best shared term in full,
+its other shared terms in part (REST), scaled by the share of its terms the fact holds
+(so 총사업비 is not matched by 업비 alone). Idf makes the common pairs (일자, 자리, 사업)
 count for little and the rare ones (롯데, 감정) for much.
 """
 
