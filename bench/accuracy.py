@@ -37,6 +37,8 @@ BLIND = {
     "holdout (refusals)": ROOT / "bench" / "data" / "blind-holdout-refusals.jsonl",
     "final check": ROOT / "bench" / "data" / "blind-final.jsonl",
     "final check (conversations)": ROOT / "bench" / "data" / "blind-final-conv.jsonl",
+    "second final check": ROOT / "bench" / "data" / "blind-final2.jsonl",
+    "second final check (conversations)": ROOT / "bench" / "data" / "blind-final2-conv.jsonl",
 }
 
 
