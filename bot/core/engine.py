@@ -67,6 +67,13 @@ def _is_garbage(text: str) -> bool:
     return odd / len(visible) > 0.3
 
 
+def _names_place(place: str, fact: Fact, stem: bool) -> bool:
+    """Does the fact's quote name the place (or office), in full or, for a place, by its
+    stem ("관악, 동작 등")?"""
+    text = alias_key(" ".join((*fact.quotes, own_words(fact))))
+    return place in text or (stem and len(place) >= 3 and place[:-1] in text)
+
+
 @dataclass(frozen=True)
 class _Context:
     """What a follow-up question inherits: the program, the parsed question, the fact."""
@@ -171,9 +178,11 @@ class Engine:
             if best is None or not all(alias in text for alias in named):
                 return self._clarify(top, rivals, query, t)
             program_id = best.program_id
-        place = self.kb.places.find(stripped) or self.reader.office(query)
-        if place and (scored.best is None or place not in alias_key(
-                " ".join((*scored.best.quotes, own_words(scored.best))))):
+        place = self.kb.places.find(stripped)
+        office = None if place else self.reader.office(query)
+        if (place or office) and (scored.best is None or not _names_place(
+                place or office, scored.best, stem=place is not None)):
+            place = place or office
             return Answer("no_match", t["other_place"].format(place=place),
                           intent=query.intent, lang=query.lang)
         if program_id is None:

@@ -47,7 +47,7 @@ def fits(fact: Fact, intent: str) -> bool:
     if intent == "eligibility":
         return fact.get("field") in ("method",)
     if intent == "team":
-        return fact.get("field") == "contact"
+        return fact.get("field") in ("contact", "organizer")
     return False
 
 
@@ -96,7 +96,8 @@ def counts(fact: Fact, count: str) -> bool:
     text = own_words(fact)
     if count == "시":
         return bool(re.search(r"\d{1,2}\s*:\s*\d\d|\d\s*시(?![비작])", text))
-    return bool(re.search(r"\d\s*(" + "|".join(units) + ")", text))
+    # "20여명", "약 3개소": 여 may stand between the figure and its unit
+    return bool(re.search(r"\d\s*(?:여\s*)?(" + "|".join(units) + ")", text))
 
 
 def has_measure(fact: Fact, measure: str) -> bool:
