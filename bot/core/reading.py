@@ -51,13 +51,16 @@ class Reader:
         """The noun right before 얼마 or 몇 ("참가비 얼마야" -> 참가비, "직원 몇 명" -> 직원),
         when it is a noun of its own: not a program's or office's name, an adverb or a
         verb (합치면)."""
-        words = query.text.split()
+        words = re.sub(r"(?<!\S)몇 (?=\S)", "몇", query.text).split()
         for n, word in enumerate(words[1:], 1):
-            if not word.startswith(("얼마", "몇")):
+            # "얼마", and counts of people or things ("직원 몇 명"); not an age or an hour
+            # ("근로자 몇 살부터": the answer names them otherwise)
+            if not word.startswith(("얼마", "몇명", "몇개", "몇대", "몇곳", "몇건", "몇억",
+                                    "몇천", "몇만", "몇월", "며칠")):
                 continue
             head = _PARTICLE.sub("", words[n - 1])
             if len(head) < 2 or not all(is_hangul(c) for c in head) or head in _ADVERBS \
-                    or head[-1] in "면고서니데지요야다며" or head in found.name \
+                    or head[-1] in "면고서니데지요야다며히" or head in found.name \
                     or terms(head) <= name_terms(program) \
                     or head in self.offices \
                     or self.matcher.match(head):
