@@ -299,7 +299,7 @@ class Engine:
         if scored.year_block is not None:
             return self.replies.no_year(self.kb.programs[scored.year_block.program_id], query,
                                  scored.year_block, t)
-        if query.intent in (None, "overview") and scored.own < MIN_OWN and not query.has_slots:
+        if query.intent in (None, "overview") and scored.lexical < MIN_OWN and not query.has_slots:
             return self.replies.overview(self.kb.programs[best.program_id], query, t)
         owner = self.kb.programs[best.program_id]
         strict = query.intent if query.intent_scores.get(query.intent, 0) >= \
