@@ -32,6 +32,8 @@ BLIND = {
     "tuning": ROOT / "tests" / "data" / "blind-tuning.jsonl",
     "tuning (conversations)": ROOT / "tests" / "data" / "blind-tuning-conv.jsonl",
     "tuning (refusals)": ROOT / "tests" / "data" / "blind-tuning-refusals.jsonl",
+    "tuning (second refusal set)": ROOT / "tests" / "data" / "blind-tuning-refusals2.jsonl",
+    "tuning (descriptive facts)": ROOT / "tests" / "data" / "blind-tuning-descriptive.jsonl",
     "holdout": ROOT / "bench" / "data" / "blind-holdout.jsonl",
     "holdout (conversations)": ROOT / "bench" / "data" / "blind-holdout-conv.jsonl",
     "holdout (refusals)": ROOT / "bench" / "data" / "blind-holdout-refusals.jsonl",
@@ -39,6 +41,8 @@ BLIND = {
     "final check (conversations)": ROOT / "bench" / "data" / "blind-final-conv.jsonl",
     "second final check": ROOT / "bench" / "data" / "blind-final2.jsonl",
     "second final check (conversations)": ROOT / "bench" / "data" / "blind-final2-conv.jsonl",
+    "third final check": ROOT / "bench" / "data" / "blind-final3.jsonl",
+    "third final check (conversations)": ROOT / "bench" / "data" / "blind-final3-conv.jsonl",
 }
 
 
