@@ -239,8 +239,8 @@ class FactIndex:
         code = {QUOTE: "\x01", KIND: "\x02", OWN: "\x03"}
         self.docs: list[str] = []
         self._unpacked: dict[int, dict[str, float]] = {}
-        df: dict[str, int] = defaultdict(int)
-        for fact in self.facts:
+        postings: dict[str, array] = {}  # every term's facts; the commonest dropped below
+        for i, fact in enumerate(self.facts):
             weights: dict[str, float] = {}
             # A curator's note is a remark beside the fact: weighed like its quotes.
             layers = [(q, QUOTE) for q in fact.quotes]
@@ -251,17 +251,15 @@ class FactIndex:
                     weights[term] = weight  # heavier layers come last and win
             self.docs.append("".join(f"{code[w]}{t}\x00" for t, w in weights.items()))
             for term in weights:
-                df[term] += 1
+                found = postings.get(term)
+                if found is None:
+                    postings[term] = found = array("I")
+                found.append(i)
         n = max(len(self.facts), 1)
-        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
+                    for t, p in postings.items()}
         common = max(COMMON_SHARE * n, 20)
-        postings: dict[str, array] = {}
-        for i in range(len(self.facts)):
-            for term in self.weights(i):
-                if df[term] <= common:
-                    postings.setdefault(term, array("I")).append(i)
-        self.postings = postings
-        self._unpacked.clear()
+        self.postings = {t: p for t, p in postings.items() if len(p) <= common}
         terms.cache_clear()  # the facts' lines: not asked again
         self.ids = [fact.id for fact in self.facts]
         self.position = {fact_id: i for i, fact_id in enumerate(self.ids)}
