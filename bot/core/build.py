@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .loader import load
 from .model import Fact, KnowledgeBase, Problem, Program, Report
 from .places import Places
 from .places import from_data as places_from_data
 from .text import alias_key
+
+if TYPE_CHECKING:  # writing uses sqlite-utils; reading (start-up) the standard library
+    import sqlite_utils
 
 SCHEMA_VERSION = 3
 DB_NAME = "knowledge.db"
@@ -116,6 +119,8 @@ def write_db(kb: KnowledgeBase, db_path: str | Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".knowledge-", suffix=".db", dir=db_path.parent)
     os.close(fd)
     try:
+        import sqlite_utils
+
         db = sqlite_utils.Database(tmp)
         # A temporary file nobody reads yet: no journal and no sync per insert batch; it is
         # synced once, whole, before the rename makes it the database.
@@ -134,23 +139,24 @@ def write_db(kb: KnowledgeBase, db_path: str | Path) -> None:
 
 def read_db(db_path: str | Path) -> KnowledgeBase:
     """The knowledge base as compiled. Report texts are not stored: answers cite quotes."""
-    db = sqlite_utils.Database(db_path)
+    db = sqlite3.connect(f"file:{Path(db_path).as_posix()}?mode=ro", uri=True)
+    db.row_factory = sqlite3.Row
     try:
         reports = {
             row["id"]: Report(id=row["id"], file=row["file"], title=row["title"],
                               short=row["short"], date=row["date"],
                               headline_year=row["headline_year"],
-                              aliases=tuple(json.loads(row.get("aliases") or "[]")))
-            for row in db["reports"].rows
+                              aliases=tuple(json.loads(row["aliases"] or "[]")))
+            for row in db.execute("select * from reports")
         }
         facts: dict[str, list[Fact]] = {}
-        for row in db.query("select * from facts order by program_id, idx"):
+        for row in db.execute("select * from facts order by program_id, idx"):
             facts.setdefault(row["program_id"], []).append(Fact(
                 program_id=row["program_id"], index=row["idx"], type=row["type"],
                 report=row["report"], quotes=tuple(json.loads(row["quotes"])),
                 data=json.loads(row["data"]), line=row["line"]))
         aliases: dict[str, list[str]] = {}
-        for row in db.query("select program_id, alias from aliases order by rowid"):
+        for row in db.execute("select program_id, alias from aliases order by rowid"):
             aliases.setdefault(row["program_id"], []).append(row["alias"])
         programs = {
             row["id"]: Program(
@@ -158,7 +164,7 @@ def read_db(db_path: str | Path) -> KnowledgeBase:
                 department=row["department"], aliases=tuple(aliases.get(row["id"], ())),
                 facts=tuple(facts.get(row["id"], ())), part_of=row["part_of"],
                 parts=tuple(json.loads(row["parts"])), path=row["path"])
-            for row in db.query("select * from programs order by rowid")
+            for row in db.execute("select * from programs order by rowid")
         }
         places = _read_places(db)
     finally:
@@ -166,8 +172,8 @@ def read_db(db_path: str | Path) -> KnowledgeBase:
     return KnowledgeBase(reports=reports, programs=programs, places=places)
 
 
-def _read_places(db: sqlite_utils.Database) -> Places:
-    rows = list(db.query("select * from places order by rowid"))
+def _read_places(db: sqlite3.Connection) -> Places:
+    rows = list(db.execute("select * from places order by rowid"))
     regions = [{"name": r["name"], "english": r["english"] or "",
                 "governments": [g["name"] for g in rows
                                 if g["kind"] == "government" and g["region"] == r["name"]]}
@@ -184,9 +190,12 @@ def is_stale(root: str | Path, db_path: str | Path) -> bool:
     if not db_path.exists():
         return True
     try:
-        db = sqlite_utils.Database(db_path)
-        version = db.execute("select value from meta where key = 'schema_version'").fetchone()
-        db.close()
+        db = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
+        try:
+            version = db.execute(
+                "select value from meta where key = 'schema_version'").fetchone()
+        finally:
+            db.close()
     except Exception:  # unreadable or from another version: rebuild
         return True
     if not version or version[0] != str(SCHEMA_VERSION):
