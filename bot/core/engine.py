@@ -157,7 +157,8 @@ class Engine:
             or (top is not None and top.program_id == ctx.program and query.intent is None)
             or (top is not None and query.intent is None and not self._own_words(
                 top.program_id, words)))
-        asked_kind = query.intent
+        # The kind this question itself asks for, if it says so plainly (부터 alone does not).
+        asked_kind = query.intent if query.intent_scores.get(query.intent, 0) >= 2 else None
         if follow:
             query = query.inherit(ctx.query)
         program_id = top.program_id if top else (ctx.program if follow else None)
