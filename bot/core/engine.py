@@ -29,7 +29,7 @@ from .index import OWN, FactIndex, Words, numbers, own_words, question_terms, te
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
 from .query import Query, glossed, parse
-from .reading import Reader, name_terms
+from .reading import Reader
 from .render import Renderer, period_rank
 from .replies import MAX_LINES, Replies
 from .scoring import Scorer
@@ -107,6 +107,8 @@ class Engine:
                                                   if f.get(k)}))
                            for p in kb.programs.values()}
         # Text of each program's facts' own words, to tell a name that names a part of it.
+        self.fact_names = {pid: frozenset(words.split("|"))
+                           for pid, words in self.fact_words.items()}
         self.own_text = {p.id: "|".join(alias_key(own_words(f)) for f in p.facts)
                          for p in kb.programs.values()}
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
@@ -260,7 +262,7 @@ class Engine:
             # Its figures ("지역경제-11") are the name's, not figures to find.
             return replace(words, numbers=words.numbers - numbers(match.alias))
         return question_terms(text, (match.start, match.end),
-                              name_terms(self.kb.programs[match.program_id]))
+                              self.reader.name_terms[match.program_id])
 
     def _names_part(self, match: Match) -> bool:
         """Is the matched name a part of the program (a fact's subject, or words of its
@@ -268,7 +270,7 @@ class Engine:
         names = self.names.get(match.program_id, ())
         if any(match.alias in n for n in names):
             return False  # a form of the program's own name
-        if match.alias in self.fact_words.get(match.program_id, "").split("|"):
+        if match.alias in self.fact_names.get(match.program_id, ()):
             return True
         return match.alias in self.own_text.get(match.program_id, "") and not any(
             n in match.alias for n in names)

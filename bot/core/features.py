@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .index import _COUNTED, is_team, own_words
+from .index import COUNTED, is_team, own_words
 from .model import Fact, KnowledgeBase
 
 _KIND_OF_FIELD = {"eligibility": "eligibility", "place": "place", "team": "team",
@@ -37,7 +37,7 @@ def fits(fact: Fact, intent: str) -> bool:
         return True
     if intent in ("results", "participants"):
         return fact.type == "metric" or fact.get("field") == "staff" or (
-            fact.type == "info" and bool(_COUNTED.search(fact.get("text") or "")))
+            fact.type == "info" and bool(COUNTED.search(fact.get("text") or "")))
     if intent == "schedule":
         return fact.type == "info" and (fact.get("field") == "hours"
                                         or bool(_DATED.search(fact.get("text") or "")))

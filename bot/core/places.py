@@ -54,6 +54,7 @@ class Places:
     # Built by index(): word start -> place name, Korean and romanised.
     _korean: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _english: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _home: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def governments(self) -> list[str]:
@@ -87,6 +88,7 @@ class Places:
             english.pop(name, None)
         object.__setattr__(self, "_korean", korean)
         object.__setattr__(self, "_english", english)
+        object.__setattr__(self, "_home", frozenset(home))
         return self
 
     def find(self, question: str) -> str | None:
@@ -108,7 +110,7 @@ class Places:
                 full = word[:end].endswith(_SUFFIXES) and len(word[:end]) >= 2 and \
                     word[:end] == name
                 if rest in _PARTICLES or full:
-                    if word in {h.lower() for h in self.home}:
+                    if word in self._home:
                         break
                     return name
         for pair in re.findall(r"[a-z]+ (?:gu|si|gun|city|county|district)\b", text):

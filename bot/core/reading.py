@@ -34,6 +34,7 @@ class Reader:
                              for a in r.aliases]
         self.offices = {alias_key(a) for p in kb.programs.values() for a in (p.name, p.short,
                                                                                *p.aliases)}
+        self.name_terms = {p.id: name_terms(p) for p in kb.programs.values()}
 
     def office(self, query: Query) -> str | None:
         """A department or team (…과, …팀) that no program is named after: another
@@ -61,7 +62,7 @@ class Reader:
             head = _PARTICLE.sub("", words[n - 1])
             if len(head) < 2 or not all(is_hangul(c) for c in head) or head in _ADVERBS \
                     or head[-1] in "면고서니데지요야다며히" or head in found.name \
-                    or terms(head) <= name_terms(program) \
+                    or terms(head) <= self.name_terms[program.id] \
                     or head in self.offices \
                     or self.matcher.match(head):
                 return None
