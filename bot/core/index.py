@@ -146,7 +146,14 @@ def question_terms(text: str, drop: tuple[int, int] | None = None,
     name = ""
     if drop is not None:
         start, end = drop
-        name = normalize(text).replace(" ", "")[start:end]
+        compact = normalize(text).replace(" ", "")
+        # A fuzzy name match may take in a digit of the figure beside it ("2021 공공근루"):
+        # figures are never part of the name.
+        while start < end and compact[start].isdigit():
+            start += 1
+        while end > start and compact[end - 1].isdigit():
+            end -= 1
+        name = compact[start:end]
         kept, n = [], 0
         for ch in normalize(text):
             if ch == " ":
@@ -170,7 +177,9 @@ def numbers(text: str) -> set[str]:
     counts them: "1,009번지 2호점" -> {"1009", "1009번", "2", "2호"}."""
     out = set()
     text = re.sub(r"(?<=\d),(?=\d)", "", text)
-    for digits, counter in re.findall(r"(?<![a-z0-9])(\d+)\s*([가-힣]?)", text):
+    # The counter is the letter right after the figure ("2호점"), not the next word's
+    # first letter ("지역경제-11 카드").
+    for digits, counter in re.findall(r"(?<![a-z0-9])(\d+)([가-힣]?)", text):
         digits = digits.lstrip("0") or "0"
         out.add(digits)
         if counter:
