@@ -302,13 +302,16 @@ class Engine:
         if scored.year_block is not None:
             return self.replies.no_year(self.kb.programs[scored.year_block.program_id], query,
                                  scored.year_block, t)
-        if query.intent in (None, "overview") and scored.lexical < MIN_OWN and not query.has_slots:
-            return self.replies.overview(self.kb.programs[best.program_id], query, t)
         owner = self.kb.programs[best.program_id]
+        head = self.reader.asked_thing(query, words, owner, self.index.idf.__contains__)
+        head_terms = terms(head) if head else frozenset()
+        if query.intent in (None, "overview") and scored.lexical < MIN_OWN and not query.has_slots:
+            if head_terms and not any(head_terms & self.index.weights(pos).keys()
+                                      for pos in self.scorer.by_program.get(owner.id, ())):
+                return self.replies.missing(owner, query, t, thing=head)  # "와이파이 비번 뭐야"
+            return self.replies.overview(owner, query, t)
         strict = query.intent if query.intent_scores.get(query.intent, 0) >= \
             STRICT_INTENTS.get(query.intent, 99) else None
-        head = self.reader.asked_thing(query, words, owner)
-        head_terms = terms(head) if head else frozenset()
 
         def meets(fact: Fact) -> bool:
             """What the question asks plainly, the fact must give: a kind (운영시간,

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from .index import Words, terms
@@ -16,7 +17,10 @@ from .text import alias_key, is_hangul
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|랑|와|하고)$")
 _ADVERBS = frozenset(("대략", "대충", "모두", "전부", "정도", "총", "각각", "한", "다", "보통",
                       "평균", "최대", "최소", "매년", "매월", "매달", "하루", "한번", "대체",
-                      "전체", "합계", "총액", "최종", "금액", "돈"))
+                      "전체", "합계", "총액", "최종", "금액", "돈", "좀", "혹시", "정확히", "그"))
+# Words that ask for the thing named right before them.
+_AMOUNT = ("얼마", "몇명", "몇개", "몇대", "몇곳", "몇건", "몇억", "몇천", "몇만", "몇월", "며칠")
+_WHAT = ("뭐야", "뭐예요", "뭐에요", "뭔가요", "뭐임", "뭐지", "뭐였", "알려", "가르쳐")
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)\s*년?\s*(?:\d{1,2}\s*월\s*)?(?:에\s*)?"
                           r"(?:나온\s*)?(?:업무\s*보고|업무\s*계획|주요\s*업무|보고서)")
 
@@ -48,24 +52,29 @@ class Reader:
             return stem
         return None
 
-    def asked_thing(self, query: Query, found: Words, program: Program) -> str | None:
+    def asked_thing(self, query: Query, found: Words, program: Program,
+                    known: Callable[[str], bool]) -> str | None:
         """The noun right before 얼마 or 몇 ("참가비 얼마야" -> 참가비, "직원 몇 명" -> 직원),
         when it is a noun of its own: not a program's or office's name, an adverb or a
         verb (합치면)."""
         words = re.sub(r"(?<!\S)몇 (?=\S)", "몇", query.text).split()
         for n, word in enumerate(words[1:], 1):
             # "얼마", and counts of people or things ("직원 몇 명"); not an age or an hour
-            # ("근로자 몇 살부터": the answer names them otherwise)
-            if not word.startswith(("얼마", "몇명", "몇개", "몇대", "몇곳", "몇건", "몇억",
-                                    "몇천", "몇만", "몇월", "며칠")):
+            # ("근로자 몇 살부터": the answer names them otherwise); "비번 뭐야", "매출 알려줘"
+            what = word.startswith(_WHAT)
+            if not what and not word.startswith(_AMOUNT):
                 continue
-            head = _PARTICLE.sub("", words[n - 1])
+            back = n - 1
+            while back > 0 and _PARTICLE.sub("", words[back]) in _ADVERBS:
+                back -= 1  # "주소 좀 알려줘"
+            head = _PARTICLE.sub("", words[back])
             if len(head) < 2 or not all(is_hangul(c) for c in head) or head in _ADVERBS \
                     or head[-1] in "면고서니데지요야다며히" or head in found.name \
                     or terms(head) <= self.name_terms[program.id] \
                     or head in self.offices \
-                    or self.matcher.match(head):
-                return None
+                    or self.matcher.match(head) \
+                    or what and any(map(known, terms(head))):
+                return None  # "구성 알려줘": a word the reports use, not a thing they lack
             return head
         return None
 
