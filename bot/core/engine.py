@@ -114,6 +114,11 @@ class Engine:
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
         self.reader = Reader(kb, self.matcher)
+        # The department's own teams and offices (the facts' team answers and subjects).
+        self.own_offices = frozenset(
+            alias_key(value) for f in kb.facts for value in (
+                f.get("text") if f.get("field") == "team" else None, f.get("subject"))
+            if isinstance(value, str) and value.endswith(("팀", "과")))
 
 
     def _pick_results_program(self) -> str | None:
@@ -184,7 +189,9 @@ class Engine:
         place = self.kb.places.find(stripped)
         office = None if place else self.reader.office(query)
         if (place or office) and (scored.best is None or not _names_place(
-                place or office, scored.best, stem=place is not None)):
+                place or office, scored.best, stem=place is not None)
+                or office and office not in self.own_offices
+                and not self._about_office(office, query, words, scored.best)):
             place = place or office
             return Answer("no_match", t["other_place"].format(place=place),
                           intent=query.intent, lang=query.lang)
@@ -202,6 +209,14 @@ class Engine:
         return replace(answer, context=_Context(program.id, query, answer.facts[0]
                                                 if answer.facts else None)) \
             if answer.status in ("answered", "no_data") else answer
+
+    def _about_office(self, office: str, query: Query, words: Words, fact: Fact) -> bool:
+        """A fact that lists another office ("…, 청소행정과, 환경과") answers about it only
+        what it says: the kind asked, in the fact's own words beyond the office's name."""
+        if query.intent is not None and not fits(fact, query.intent):
+            return False
+        rest = Words(tuple(g for g in words.groups if not g <= terms(office)), words.compact)
+        return self.scorer.own(self.index.position[fact.id], rest) >= MIN_OWN
 
     def kb_fact(self, fact_id: str) -> Fact | None:
         pos = self.index.position.get(fact_id)

@@ -97,7 +97,9 @@ _COUNT_CLASS = {"명": "명", "개": "개", "개소": "개", "곳": "개", "군�
                 "시": "시"}
 _YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2})\s*년\s*전(?!체)|(\d{1,2}) years? ago")
 
-_YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|(?<!\d)(\d{2})\s*년(?!\d)")
+# "20년" is 2020, but "20년 넘은", "20년 이상", "10년간" are durations.
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|"
+                   r"(?<!\d)(\d{2})\s*년(?!\d|\s*(?:넘|이상|이하|미만|초과|된|간|동안|째|차|전|이내))")
 _HALF = re.compile(r"(상반기|하반기|first half|second half|h1|h2)")
 _QUARTER = re.compile(
     r"(?<!\d)([1-4])\s*(?:분기|사분기)|\bq([1-4])\b|([1-4])(?:st|nd|rd|th) quarter")
