@@ -334,7 +334,8 @@ class Engine:
             is asked ("참가비 얼마", "직원 몇 명")."""
             return (strict is None or fits(fact, strict)) and \
                 (query.count is None or counts(fact, query.count)) and \
-                (query.measure != "rate" or fact.get("rate") is not None) and \
+                (query.measure != "rate" or fact.get("rate") is not None
+                 or fact.get("unit") == "%") and \
                 (not head_terms or bool(head_terms & self.index.weights(
                     self.index.position[fact.id]).keys()))
 

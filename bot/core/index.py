@@ -52,7 +52,7 @@ FIELD_WORDS = {
     "team": "담당 팀 부서 team charge department",
     "contact": "담당자 연락처 문의 contact phone",
     "staff": "인력 직원 운영인력 인력구성 구성 근무 인원 몇명 staff workers",
-    "method": "방법 신청 절차 how apply method",
+    "method": "방법 신청 절차 apply method",
     "basis": "근거 법 조례 basis law",
     "organizer": "주관 주최 공모 기관 organizer",
     "form": "형태 설립 방식 form type",

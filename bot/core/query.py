@@ -235,6 +235,11 @@ _GLOSSARY = (
     ("national", "국비"), ("city fund", "시비"), ("district fund", "구비"),
     ("committee", "위원회"), ("agreement", "협약"), ("launch", "출범 개시"),
     ("founded", "설립"), ("capital", "자본금"),
+    ("employment rate", "취업률"), ("rate", "률 비율"), ("creat", "창출"), ("jobs", "일자리"),
+    ("labor market", "인력시장"), ("labour market", "인력시장"), ("central government", "중앙정부"),
+    ("cooperat", "협업 협력"), ("partner", "협업 협력 협약"), ("school", "학교 고등학교"),
+    ("student", "학생"), ("how often", "주기 회"), ("venue", "장소"), ("content", "내용"),
+    ("pledge", "공약"), ("unemploy", "실업자"), ("vulnerable", "취약계층"),
 )
 
 
