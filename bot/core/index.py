@@ -37,7 +37,7 @@ COMMON_SHARE = 0.08
 REST = 0.3  # a question word's further shared letter pairs, after its best one
 
 TYPE_WORDS = {
-    "budget": "예산 사업비 비용 돈 얼마 금액 budget cost funding money spend",
+    "budget": "예산 사업비 비용 돈 얼마 금액 재원 부담분 분담 budget cost funding money spend",
     "metric": "",
     "milestone": "일정 언제 시기 추진 날짜 날 며칠 몇월 schedule when date",
     "info": "",

@@ -26,7 +26,8 @@ INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
     "schedule": [("언제", 3), ("일정", 3), ("기간", 3), ("며칠", 3), ("날짜", 3),
                  ("몇월", 3), ("모집", 2), ("선발", 2), ("공고", 2), ("시작", 2), ("종료", 2),
                  ("끝나", 2), ("마감", 2), ("개최", 2), ("열어", 2), ("여는", 2), ("여나", 2),
-                 ("부터", 1), ("스케줄", 3), ("계획", 1),
+                 ("부터", 1), ("스케줄", 3), ("계획", 1), ("얼마동안", 4), ("몇개월", 4),
+                 ("몇달", 4), ("며칠동안", 4), ("얼마나걸", 4),
                  ("when", 3), ("schedule", 3), ("period", 3),
                  ("deadline", 3), ("start", 2), ("timeline", 3)],
     "hours": [("운영시간", 4), ("영업시간", 4), ("몇시", 3), ("시간", 2), ("닫", 1),
@@ -52,7 +53,7 @@ INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
     "contact": [("연락처", 4), ("전화", 4), ("번호", 1), ("휴대폰", 4), ("핸드폰", 4),
                 ("이메일", 4), ("메일", 2), ("팩스", 4), ("담당자", 3), ("작성자", 3),
                 ("성함", 3), ("이름", 1), ("문의", 2), ("누구야", 3), ("누구예요", 3),
-                ("누구임", 3), ("누구였", 3), ("누구누구", 3), ("누군지", 3), ("contact", 3),
+                ("누구임", 3), ("누구였", 3), ("누군지", 3), ("contact", 3),
                 ("phone", 4),
                 ("email", 4)],
     "overview": [("뭐야", 2), ("무엇", 2), ("뭐하는", 3), ("내용", 2), ("소개", 3),
@@ -89,7 +90,12 @@ _COMPARE = ("보다", "대비", "비교", "차이", "증감", "늘었", "줄었"
 _RELATIVE = (("재작년", -2), ("재재작년", -3), ("작년", -1), ("지난해", -1), ("지난 해", -1),
              ("올해", 0), ("금년", 0), ("이번해", 0), ("이번 해", 0), ("내년", 1),
              ("다음해", 1), ("다음 해", 1), ("last year", -1), ("this year", 0),
-             ("next year", 1))
+             ("next year", 1), ("다음 달", 0), ("다음달", 0), ("이번 달", 0), ("이번달", 0),
+             ("지난달", 0), ("지난 달", 0), ("다음 주", 0), ("다음주", 0), ("이번 주", 0),
+             ("이번주", 0), ("지난주", 0), ("next month", 0), ("this month", 0),
+             ("next week", 0), ("this week", 0))
+# "전년", "전년도": the year before the one said ("2020년 3분기, 전년 3분기보다").
+_YEAR_BEFORE = re.compile(r"전년도?|전해|previous year|year before")
 # "몇 명", "몇 대", "몇 살": the unit of the count asked for, folded to a few classes.
 _COUNT = re.compile(r"몇\s*(명|개소|개|곳|군데|건|회|번|차|대|살|세|시)")
 _COUNT_CLASS = {"명": "명", "개": "개", "개소": "개", "곳": "개", "군데": "개", "건": "개",
@@ -266,6 +272,8 @@ def parse(raw: str, today: date | None = None) -> Query:
     relative = _relative_years(text, today or date.today())
     if relative:
         years = [*years, *relative] if years else relative
+    if len(set(years)) == 1 and _YEAR_BEFORE.search(text):
+        years = [*years, years[0] - 1]
     half = None
     if m := _HALF.search(text):
         half = 1 if m.group(1) in ("상반기", "first half", "h1") else 2

@@ -18,6 +18,9 @@ from .render import Renderer, period_rank
 from .scoring import Scorer
 
 MAX_LINES = 6
+# A question asking whether something is there, not how much it is.
+_YES_NO = re.compile(r"(들어가|들어있|포함|있어|있나|있니|있는지|있음|있냐|있어요|있습니까|나와)"
+                     r"\??$")
 _SHARE = re.compile(r"비중|비율|몇%|몇퍼|퍼센트|share|percent")
 
 
@@ -122,7 +125,9 @@ class Replies:
                                             source=t["source_name"][query.source])
             lines = [message, self.render.budget(program, best, t),
                      *self.render.source_lines([best], t)]
-            return Answer("no_data", "\n".join(lines), program=program.id, intent=intent,
+            # "구비도 들어가?" is answered by the breakdown: no, only these.
+            status = "answered" if _YES_NO.search(query.compact) else "no_data"
+            return Answer(status, "\n".join(lines), program=program.id, intent=intent,
                           sources=self.render.sources([best]), facts=(best.id,),
                           lang=query.lang)
         family = self.scorer.companions(best, scored, query)
