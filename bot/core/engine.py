@@ -74,6 +74,15 @@ def _names_place(place: str, fact: Fact, stem: bool) -> bool:
     return place in text or (stem and len(place) >= 3 and place[:-1] in text)
 
 
+def _gives_measure(fact: Fact, measure: str | None) -> bool:
+    """"실제 취업자 수" is not answered by a target alone, nor "목표" by a result alone."""
+    if fact.type != "metric" or measure not in ("actual", "target"):
+        return True
+    if fact.get(measure) is not None:
+        return True
+    return measure == "actual" and fact.get("target") is None
+
+
 @dataclass(frozen=True)
 class _Context:
     """What a follow-up question inherits: the program, the parsed question, the fact."""
@@ -328,6 +337,10 @@ class Engine:
         strict = query.intent if query.intent_scores.get(query.intent, 0) >= \
             STRICT_INTENTS.get(query.intent, 99) else None
 
+        # "실제 취업자 수": asked of a table's figure, answered by that table or not at all.
+        measured = best.type == "metric" and query.measure in ("actual", "target") and \
+            query.intent in (None, "results", "participants")
+
         def meets(fact: Fact) -> bool:
             """What the question asks plainly, the fact must give: a kind (운영시간,
             연락처), a figure in a unit (몇 대), a rate (달성률), the thing whose amount
@@ -336,6 +349,8 @@ class Engine:
                 (query.count is None or counts(fact, query.count)) and \
                 (query.measure != "rate" or fact.get("rate") is not None
                  or fact.get("unit") == "%") and \
+                (not measured or fact.type == "metric" and _gives_measure(fact, query.measure)) \
+                and \
                 (not head_terms or bool(head_terms & self.index.weights(
                     self.index.position[fact.id]).keys()))
 

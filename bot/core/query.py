@@ -77,7 +77,8 @@ _LATEST = ("최근", "최신", "지금", "현재", "latest", "recent", "current"
 # Which value of a metric is wanted.
 _MEASURES = (("달성률", "rate"), ("달성율", "rate"), ("퍼센트", "rate"), ("몇퍼", "rate"),
              ("achievement", "rate"), ("rate", "rate"), ("목표", "target"), ("target", "target"),
-             ("goal", "target"), ("실적", "actual"), ("결과", "actual"), ("actual", "actual"))
+             ("goal", "target"), ("실적", "actual"), ("결과", "actual"),
+             ("actual", "actual"))
 _ANNUAL = ("연간", "1년간", "일년간", "한해", "한해동안", "1년동안", "일년동안", "연도전체",
            "연전체", "한해전체", "annual", "full year", "whole year")
 # The whole of a figure, not one source or group of it.
@@ -245,7 +246,7 @@ _GLOSSARY = (
     ("labor market", "인력시장"), ("labour market", "인력시장"), ("central government", "중앙정부"),
     ("cooperat", "협업 협력"), ("partner", "협업 협력 협약"), ("school", "학교 고등학교"),
     ("student", "학생"), ("how often", "주기 회"), ("venue", "장소"), ("content", "내용"),
-    ("pledge", "공약"), ("unemploy", "실업자"), ("vulnerable", "취약계층"),
+    ("pledge", "공약"), ("figure", "실적"), ("unemploy", "실업자"), ("vulnerable", "취약계층"),
 )
 
 
