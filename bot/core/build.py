@@ -23,7 +23,7 @@ from .text import alias_key
 if TYPE_CHECKING:  # writing uses sqlite-utils; reading (start-up) the standard library
     import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "knowledge.db"
 
 
@@ -90,6 +90,8 @@ def _write(db: sqlite_utils.Database, kb: KnowledgeBase) -> None:
         [{"name": name, "kind": "home", "region": None, "english": None} for name in places.home]
         + [{"name": name, "kind": "ambiguous", "region": None, "english": None}
            for name in places.ambiguous]
+        + [{"name": name, "kind": "wider", "region": None, "english": None}
+           for name in places.wider]
         + [{"name": r.name, "kind": "home_region" if r.name == places.home_region
             else "region", "region": None, "english": r.english} for r in places.regions]
         + [{"name": g, "kind": "government", "region": r.name, "english": None}
@@ -181,6 +183,7 @@ def _read_places(db: sqlite3.Connection) -> Places:
     return places_from_data({
         "home": [r["name"] for r in rows if r["kind"] == "home"],
         "ambiguous": [r["name"] for r in rows if r["kind"] == "ambiguous"],
+        "wider": [r["name"] for r in rows if r["kind"] == "wider"],
         "home_region": next((r["name"] for r in rows if r["kind"] == "home_region"), ""),
         "region": regions})
 

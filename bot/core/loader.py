@@ -119,10 +119,10 @@ def _load_places(root: Path, problems: list[Problem]) -> Places:
         return Places()
     lines = text.splitlines()
     headers = [i + 1 for i, line in enumerate(lines) if line.strip().startswith("[[region]]")]
-    unknown = set(data) - {"home", "home_region", "ambiguous", "region"}
+    unknown = set(data) - {"home", "home_region", "ambiguous", "region", "wider"}
     if unknown:
         problems.append(Problem(rel, 0, "", f"알 수 없는 키: {', '.join(sorted(unknown))}"))
-    for key in ("home", "ambiguous"):
+    for key in ("home", "ambiguous", "wider"):
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(Problem(rel, 0, key, "문자열 목록이어야 합니다"))

@@ -51,6 +51,8 @@ class Places:
     home_region: str = ""
     ambiguous: tuple[str, ...] = ()
     regions: tuple[Region, ...] = ()
+    # The home region or the country as a whole ("서울시 전체", "전국"): not Geumcheon-gu.
+    wider: tuple[str, ...] = ()
     # Built by index(): word start -> place name, Korean and romanised.
     _korean: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _english: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -96,6 +98,10 @@ class Places:
         start of a word, followed by nothing, a particle or the rest of a compound written
         without spaces when the name is a full 시·군·구 name ("마포구일자리카페")."""
         text = normalize(question)
+        compact = text.replace(" ", "")
+        for name in self.wider:
+            if name.replace(" ", "") in compact:
+                return name
         for word in text.split():
             if word.isascii():
                 hit = self._english.get(re.sub(r"'s?$", "", word))
@@ -125,4 +131,5 @@ def from_data(data: dict) -> Places:
                            governments=tuple(r.get("governments", ())))
                     for r in data.get("region", ()))
     return Places(home=tuple(data.get("home", ())), home_region=data.get("home_region", ""),
-                  ambiguous=tuple(data.get("ambiguous", ())), regions=regions).index()
+                  ambiguous=tuple(data.get("ambiguous", ())), regions=regions,
+                  wider=tuple(w.lower() for w in data.get("wider", ()))).index()
