@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .features import counts, fits, has_measure, label_years, years_of
-from .index import OWN, FactIndex, Words, numbers, own_words
+from .index import OWN, FactIndex, Words, numbers, own_words, terms
 from .model import Fact, KnowledgeBase
 from .query import INTENTS, Query
 from .render import period_rank
@@ -31,6 +31,9 @@ COUNT_HIT = 2.0  # "몇 대": a fact stating a figure in 대
 SOURCE_HIT, SOURCE_MISS = 2.0, 1.0
 DEFAULT_YEAR = 1.5
 PHRASE = 4.0  # the question names a fact's subject, name or label whole
+# A fact about another part of the program than the one the question names (펫푸드 asked,
+# the 공공업무 대행사업 page's fact): its subject shares nothing with the question.
+SUBJECT_MISS = 3.0
 NUMBER_MISS = 6.0  # the question's own numbers (2호점, 1009번지) are not in the fact's quote
 LATEST = 0.5  # per year, for "최근" results
 SAME_KIND, SAME_NAME = 2.0, 3.0  # a follow-up's fact like the previous answer's
@@ -129,6 +132,8 @@ class Scorer:
         self.phrases = [tuple(k for k in (alias_key(f.get(key) or "") for key in
                                           ("subject", "name", "label")) if len(k) >= 2)
                         for f in index.facts]
+        self.subject_terms = [shared.setdefault(t, t) for t in (
+            terms(f.get("subject")) for f in facts)]
         self._numbers: dict[int, frozenset[str]] = {}
         self.default_year = {pid: self._default_budget_year(pid) for pid in kb.programs}
 
@@ -283,8 +288,11 @@ class Scorer:
         named = query.report
         if query.compare:  # a change is between two figures
             positions = {p for p in positions if self.types[p] in ("budget", "metric")}
+        others = self._other_subjects(program_id, words)
         for pos in positions:
             free, year = self.score(pos, query, words, bonus, ask)
+            if pos in others:
+                free -= SUBJECT_MISS
             if named is not None and self.index.facts[pos].report == named:
                 free += REPORT_HIT
             if previous is not None:
@@ -317,6 +325,18 @@ class Scorer:
             out.lexical = self.index.score(pos, words)
             out.own = self.own(pos, words)
         return out
+
+    def _other_subjects(self, program_id: str | None, words: Words) -> frozenset[int]:
+        """The facts of the program whose subject the question does not touch, when it
+        names half or more of another fact's subject."""
+        if program_id is None:
+            return frozenset()
+        own = self.by_program.get(program_id, ())
+        hit = {p: len(self.subject_terms[p] & words.flat) / len(self.subject_terms[p])
+               for p in own if self.subject_terms[p]}
+        if not any(h >= 0.5 for h in hit.values()):
+            return frozenset()
+        return frozenset(p for p, h in hit.items() if h == 0)
 
     def _covers(self, program_id: str | None, asked: set[int]) -> bool:
         """Does any fact of the program (or of any program) reach an asked year?"""
