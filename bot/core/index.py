@@ -83,7 +83,7 @@ UNIT_WORDS = {
 SOURCE_WORDS = {"national": "국비 national", "city": "시비 city", "district": "구비 district"}
 _FREQUENT = re.compile(r"매월|매주|매년|월\s*\d+\s*회|연\s*\d+\s*회|주\s*\d+\s*회|분기별|수시|"
                        r"상시|연중|격월|회\s*이상")
-COUNTED = re.compile(r"\d\s*(명|개|회|건|개소|곳)")
+COUNTED = re.compile(r"\d\s*여?\s*(명|개|회|건|개소|곳)")  # 300여명: about 300
 _DATE = re.compile(r"요일|매주|매월|째\s*주|20\d\d\s*\.\s*\d{1,2}\s*\.|\d{1,2}\s*월")
 # Periods and counts a question says that are slots or question words, not figures to find.
 _PERIODS = re.compile(r"\d+\s*(분기|년\s*전|년치|년간|년\s*동안|개년|개월|years? ago|"

@@ -18,6 +18,7 @@ PROGRAM_BONUS = 12.0  # a fact of the program the question names
 RELATED_BONUS = 7.0  # of its umbrella page or one of its parts
 HOME_BONUS = 3.0  # of the department pages, when the question names no program
 INTENT_WEIGHT = 1.2  # per point of intent keyword weight, for facts of that kind
+SECOND_INTENT = 0.5  # share of a further asked kind that the fact also answers
 STRONG_INTENT = 3  # from this weight, facts of no asked kind lose as much
 YEAR_HIT, YEARLESS = 2.0, 3.0
 SPAN_HIT = 3.0
@@ -84,7 +85,10 @@ class _Asked:
     def intent(self, fit: frozenset[str]) -> float:
         found = self._by_fit.get(fit)
         if found is None:
-            weight = max((w for i, w in self.scores.items() if i in fit), default=0)
+            # A fact that gives all the question asks ("몇 명 정도를 대상으로": a count and
+            # who) gains from each of its kinds, the main one in full.
+            hits = sorted((w for i, w in self.scores.items() if i in fit), reverse=True)
+            weight = hits[0] + SECOND_INTENT * sum(hits[1:]) if hits else 0
             found = INTENT_WEIGHT * weight if weight else self.misfit
             self._by_fit[fit] = found
         return found
