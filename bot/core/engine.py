@@ -193,6 +193,10 @@ class Engine:
                      if best is None or m.program_id != best.program_id]
             text = alias_key(" ".join((*best.quotes, own_words(best)))) if best else ""
             if best is None or not all(alias in text for alias in named):
+                if query.add_up:  # "취업박람회랑 일구데이 예산 합치면"
+                    added = self._added_across((top, *rivals), scored, query, t)
+                    if added is not None:
+                        return added
                 return self._clarify(top, rivals, query, t)
             program_id = best.program_id
         place = self.kb.places.find(stripped)
@@ -251,6 +255,24 @@ class Engine:
         return Answer("clarify", text, intent=query.intent, lang=query.lang,
                       candidates=tuple(Candidate(p.id, p.name, p.short) for p in programs),
                       context=_Context(None, query))
+
+    def _added_across(self, matches: tuple[Match, ...], scored, query: Query, t: dict
+                      ) -> Answer | None:
+        """The sum of one figure of each program the question names, when each program's
+        best fact is the same kind of figure for the same year."""
+        facts = []
+        for match in matches:
+            ranked = [(scored.scores[self.index.ids[p]], self.index.facts[p])
+                      for p in self.scorer.by_program.get(match.program_id, ())
+                      if self.index.ids[p] in scored.scores]
+            if not ranked:
+                return None
+            facts.append(max(ranked, key=lambda pair: pair[0])[1])
+        computed = self.derived.across(facts, query, t)
+        if computed is None:
+            return None
+        program = self.kb.programs[facts[0].program_id]
+        return self.replies.done(program, query, computed[2], computed[0], computed[1])
 
     def _rivals(self, matches: list[Match]) -> list[Match]:
         """Other programs the question names as clearly as the first."""
@@ -374,6 +396,17 @@ class Engine:
                 self.index.position[best.id]):
             # "2호점", "2기": a figure the question names that no fitting fact states.
             return self.replies.missing(owner, query, t)
+        if query.add_up and not query.compare:
+            scores = scored.scores
+            mine = [(scores[self.index.ids[p]], self.index.facts[p])
+                    for p in self.scorer.by_program.get(best.program_id, ())
+                    if self.index.ids[p] in scores]
+            # The parts are named by words that may also be the program's aliases
+            # ("합동 일구데이"): read the whole question, and drop only the program's name.
+            computed = self.derived.parts(best, mine, question_terms(query.text).flat,
+                                          terms(owner.name) | terms(owner.short), query, t)
+            if computed is not None:
+                return self.replies.done(owner, query, computed[2], computed[0], computed[1])
         if query.whole and len(query.said_years) > 1 and not query.compare and \
                 not self.scorer.spans[self.index.position[best.id]]:
             computed = self.derived.sum(owner, best, query, t)

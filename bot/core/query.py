@@ -82,7 +82,10 @@ _MEASURES = (("달성률", "rate"), ("달성율", "rate"), ("퍼센트", "rate")
 _ANNUAL = ("연간", "1년간", "일년간", "한해", "한해동안", "1년동안", "일년동안", "연도전체",
            "연전체", "한해전체", "annual", "full year", "whole year")
 # The whole of a figure, not one source or group of it.
-_WHOLE = ("전체", "총액", "합계", "총합", "총계", "전부", "합치", "합하", "total", "overall")
+_WHOLE = ("전체", "총액", "합계", "총합", "총계", "전부", "합치", "합하", "합쳐", "더하", "더한",
+          "합산", "total", "overall", "combined", "altogether")
+# Asked to add figures up ("소규모랑 합동 합치면"), not for a total the report states.
+_ADD_UP = re.compile(r"합치|합쳐|합하|합한|더하|더한|합산|다합|combined|altogether|add up|sum of")
 _COMPARE = ("보다", "대비", "비교", "차이", "증감", "늘었", "줄었", "늘어", "줄어", "증가",
             "감소", "변화", "달라", "얼마나더", "빼면", "남아", "남은", "compared", "difference",
             "increase",
@@ -133,6 +136,7 @@ class Query:
     compare: bool = False  # a change between two periods is asked
     relative: bool = False  # the year was said relative to today (작년, 올해)
     whole: bool = False  # the total is asked, not a funding source's or a group's part
+    add_up: bool = False  # "합치면": figures the question names are to be added up
     stages: tuple[str, ...] = ()  # two budget stages to compare, in the order said
     count: str | None = None  # what a "몇 …" question counts in: 명, 개, 회, 대, 세, 시
     said_years: tuple[int, ...] = ()  # the years this question itself says (not inherited)
@@ -307,6 +311,7 @@ def parse(raw: str, today: date | None = None) -> Query:
                  half=half, quarter=quarter, source=source, group=group, stage=stage,
                  latest=latest, intent=intent, intent_scores=scores, measure=measure,
                  annual=annual, compare=compare, relative=bool(relative), whole=whole,
+                 add_up=bool(_ADD_UP.search(compact)),
                  stages=stages if compare else (),
                  count=_COUNT_CLASS[m.group(1)] if (m := _COUNT.search(text)) else None,
                  said_years=tuple(dict.fromkeys(years)))
