@@ -46,7 +46,7 @@ FIELD_WORDS = {
     "purpose": "목적 왜 취지 purpose why aim",
     "content": "내용 뭐 무엇 뭘 하는 사업내용 what content about",
     "eligibility": "대상 자격 누가 누구 나이 조건 참여 신청 who eligible eligibility age",
-    "place": "어디 장소 위치 주소 소재지 where location address place",
+    "place": "어디 장소 위치 주소 소재지 사무실 where location address place office",
     "hours": "운영시간 시간 몇시 열어 닫아 여나 hours open close time",
     "period": "기간 언제 사업기간 period when duration",
     "team": "담당 팀 부서 team charge department",
