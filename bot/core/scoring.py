@@ -4,6 +4,7 @@ tuning half of the blind question set (bench/README.md) and never on its holdout
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -138,6 +139,12 @@ class Scorer:
                         for f in index.facts]
         self.subject_terms = [shared.setdefault(t, t) for t in (
             terms(f.get("subject")) for f in facts)]
+        # A subject's own words, without its program's name ("자치구 합동 일구데이" -> 자치구,
+        # 합동): the question saying one of them names that part.
+        names = {p.id: terms(p.name) | terms(p.short) for p in kb.programs.values()}
+        self.subject_words = [tuple(t for t in (terms(w) for w in re.split(
+            r"[\s()·,]+", f.get("subject") or "") if len(w) >= 2)
+            if t and not t <= names.get(f.program_id, frozenset())) for f in facts]
         self._numbers: dict[int, frozenset[str]] = {}
         self.default_year = {pid: self._default_budget_year(pid) for pid in kb.programs}
 
@@ -335,12 +342,12 @@ class Scorer:
         names half or more of another fact's subject."""
         if program_id is None:
             return frozenset()
-        own = self.by_program.get(program_id, ())
-        hit = {p: len(self.subject_terms[p] & words.flat) / len(self.subject_terms[p])
-               for p in own if self.subject_terms[p]}
-        if not any(h >= 0.5 for h in hit.values()):
+        own = [p for p in self.by_program.get(program_id, ()) if self.subject_terms[p]]
+        if not any(any(t <= words.flat for t in self.subject_words[p]) or
+                   2 * len(self.subject_terms[p] & words.flat) >= len(self.subject_terms[p])
+                   for p in own):
             return frozenset()
-        return frozenset(p for p, h in hit.items() if h == 0)
+        return frozenset(p for p in own if not self.subject_terms[p] & words.flat)
 
     def _covers(self, program_id: str | None, asked: set[int]) -> bool:
         """Does any fact of the program (or of any program) reach an asked year?"""
