@@ -74,6 +74,9 @@ _GROUPS = {"청년": "청년", "중장년": "중장년", "장년": "중장년", 
 _STAGES = {"실적": "actual", "집행": "executed", "확보": "secured", "계획": "plan",
            "소요": "plan", "executed": "executed", "secured": "secured", "spent": "executed"}
 _LATEST = ("최근", "최신", "지금", "현재", "latest", "recent", "current")
+# The first plan, not its later revision ("처음 계획에서는", "당초").
+_EARLIER = re.compile(r"처음계획|당초|원래계획|예전계획|초기계획|애초|처음엔|처음에는|원래는|"
+                      r"original plan|initially|originally")
 # Which value of a metric is wanted.
 _MEASURES = (("달성률", "rate"), ("달성율", "rate"), ("퍼센트", "rate"), ("몇퍼", "rate"),
              ("achievement", "rate"), ("rate", "rate"), ("목표", "target"), ("target", "target"),
@@ -129,6 +132,7 @@ class Query:
     group: str | None = None
     stage: str | None = None  # budget stage asked for
     latest: bool = False
+    earlier: bool = False  # the earlier report's figure is asked ("당초 계획")
     intent: str | None = None
     intent_scores: dict[str, int] = field(default_factory=dict)
     measure: str | None = None  # target | actual | rate
@@ -312,6 +316,7 @@ def parse(raw: str, today: date | None = None) -> Query:
                  latest=latest, intent=intent, intent_scores=scores, measure=measure,
                  annual=annual, compare=compare, relative=bool(relative), whole=whole,
                  add_up=bool(_ADD_UP.search(compact)),
+                 earlier=bool(_EARLIER.search(compact) or _EARLIER.search(text)),
                  stages=stages if compare else (),
                  count=_COUNT_CLASS[m.group(1)] if (m := _COUNT.search(text)) else None,
                  said_years=tuple(dict.fromkeys(years)))

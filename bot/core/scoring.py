@@ -42,6 +42,7 @@ SAME_KIND, SAME_NAME = 2.0, 3.0  # a follow-up's fact like the previous answer's
 SAME_REPORT = 1.0  # and from the same report and year
 REPORT_HIT = 3.0  # a fact of the report the question names
 RECENCY = 0.3  # per report, newer first among equals
+EARLIER = 4.0  # per report, older first when the first plan is asked ("당초 계획")
 TIE = 1.0  # facts this close to the best are shown with it
 MAX_COMPANIONS = 5
 
@@ -260,7 +261,8 @@ class Scorer:
               ask: _Asked) -> tuple[float, float | None]:
         """(the score leaving the year aside, the year's part or None)."""
         s = self.index.score(pos, words) + bonus.get(self.owner[pos], 0.0) + \
-            self._slots(pos, query, ask.slotted) + self.recency[pos] + ask.intent(self.fit[pos])
+            self._slots(pos, query, ask.slotted) + ask.intent(self.fit[pos]) + \
+            (-EARLIER / RECENCY * self.recency[pos] if query.earlier else self.recency[pos])
         phrases = self.phrases[pos]
         if phrases and any(map(ask.said.says, phrases)):
             s += PHRASE
@@ -306,7 +308,7 @@ class Scorer:
                 free -= SUBJECT_MISS
             if named is not None and self.index.facts[pos].report == named:
                 free += REPORT_HIT
-            if previous is not None:
+            if previous is not None and not query.earlier:
                 free += self._continues(self.index.facts[pos], previous)
             if year is not None:
                 s = free + year
