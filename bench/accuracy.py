@@ -43,6 +43,8 @@ BLIND = {
     "second final check (conversations)": ROOT / "bench" / "data" / "blind-final2-conv.jsonl",
     "third final check": ROOT / "bench" / "data" / "blind-final3.jsonl",
     "third final check (conversations)": ROOT / "bench" / "data" / "blind-final3-conv.jsonl",
+    "fourth final check": ROOT / "bench" / "data" / "blind-final4.jsonl",
+    "fourth final check (conversations)": ROOT / "bench" / "data" / "blind-final4-conv.jsonl",
 }
 
 
