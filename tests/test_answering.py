@@ -349,3 +349,8 @@ def test_the_earlier_final_checks_hold(engine):
         results = run(engine, load(BLIND[name]))
         share = sum(right(a, c["expect"]) for _, c, a, _ in results) / len(results)
         assert share >= floor, (name, share)
+
+
+def test_the_same_year_carries_over_to_a_new_program(engine):
+    answer = ask(engine, "공공근로 2020년 예산", "같은 해 일자리카페 예산은?")
+    assert answer.status == "answered" and "일자리카페 2020년 예산" in answer.text

@@ -15,6 +15,7 @@ another year's figure as the asked one.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -55,6 +56,9 @@ PUBLIC_INTENT = {"hours": "schedule", "contact": "team"}
 STRICT_INTENTS = {"contact": 3, "hours": 3, "place": 3, "schedule": 3}  # (keyword weight)
 _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼", "그러면", "그때", "그해",
                    "그 해", "같은", "it", "that", "there")
+
+
+_SAME_YEAR = re.compile(r"같은\s*해|그\s*해|같은\s*연도|동일\s*연도|same year|that year")
 
 
 def _is_garbage(text: str) -> bool:
@@ -177,6 +181,10 @@ class Engine:
         asked_kind = query.intent if query.intent_scores.get(query.intent, 0) >= 2 else None
         if follow:
             query = query.inherit(ctx.query)
+        elif ctx is not None and not query.years and ctx.query.years and \
+                _SAME_YEAR.search(query.text):
+            # "같은 해 뉴딜일자리 예산은?": a new program, the previous question's year
+            query = replace(query, years=ctx.query.years[:1], year=ctx.query.years[0])
         program_id = top.program_id if top else (ctx.program if follow else None)
 
         previous = self.kb_fact(ctx.fact) if follow and ctx and ctx.fact else None
