@@ -46,8 +46,9 @@ def fits(fact: Fact, intent: str) -> bool:
                                                               "other", "method")
     if intent == "eligibility":
         return fact.get("field") in ("method",)
-    if intent == "team":
-        return fact.get("field") in ("contact", "organizer")
+    if intent == "team":  # who is in charge, or how the office is organised ("3팀")
+        return fact.get("field") in ("contact", "organizer") or (
+            fact.type == "info" and bool(re.search(r"\d\s*팀", fact.get("text") or "")))
     return False
 
 
