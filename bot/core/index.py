@@ -86,11 +86,15 @@ _FREQUENT = re.compile(r"매월|매주|매년|월\s*\d+\s*회|연\s*\d+\s*회|�
 COUNTED = re.compile(r"\d\s*여?\s*(명|개|회|건|개소|곳)")  # 300여명: about 300
 _DATE = re.compile(r"요일|매주|매월|째\s*주|20\d\d\s*\.\s*\d{1,2}\s*\.|\d{1,2}\s*월")
 # Periods and counts a question says that are slots or question words, not figures to find.
-_PERIODS = re.compile(r"\d+\s*(분기|년\s*전|년치|년간|년\s*동안|개년|개월|years? ago|"
+_PERIODS = re.compile(r"\d+\s*(분기|년\s*전|년치|년간|년\s*동안|년\s*에|달\s*에|개년|개월|"
+                      r"years? ago|"
                       r"st|nd|rd|th|q)|q\d|h\d|"
                       r"\d+\s*(월|시|명|개|회|번|곳|건|살|세|%|퍼센트)")
 _SHORT_YEARS = re.compile(r"(?<!\d)\d{2}\s*(~\s*\d{2}\s*)?(년|~)")
-_YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)")
+_YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)|"
+                    # "공공근로 21 하반기": a bare year before a word that is not a counter
+                    r"(?<!\S)(?:1[5-9]|2[0-6])(?=\s+(?!(?:명|개|회|건|곳|번|살|세|시|분|원|개소)"
+                    r"(?:\s|$))[가-힣])")
 
 
 _STRIP = str.maketrans("", "", ".-'~%·ㆍ")

@@ -27,7 +27,9 @@ INTENT_WORDS: dict[str, list[tuple[str, int]]] = {
                  ("몇월", 3), ("모집", 2), ("선발", 2), ("공고", 2), ("시작", 2), ("종료", 2),
                  ("끝나", 2), ("마감", 2), ("개최", 2), ("열어", 2), ("여는", 2), ("여나", 2),
                  ("부터", 1), ("스케줄", 3), ("계획", 1), ("얼마동안", 4), ("몇개월", 4),
-                 ("몇달", 4), ("며칠동안", 4), ("얼마나걸", 4),
+                 ("몇달", 4), ("며칠동안", 4), ("얼마나걸", 4), ("얼마나자주", 4),
+                 ("몇번씩", 4), ("1년에몇번", 4), ("일년에몇번", 4), ("한해몇번", 4),
+                 ("연몇회", 4), ("한달에몇번", 4), ("매년몇번", 4), ("how often", 4),
                  ("when", 3), ("schedule", 3), ("period", 3),
                  ("deadline", 3), ("start", 2), ("timeline", 3)],
     "hours": [("운영시간", 4), ("영업시간", 4), ("몇시", 3), ("시간", 2), ("닫", 1),
@@ -112,7 +114,10 @@ _YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2})\s*년\s*전(?!체)|(\d{1,2}) years? a
 
 # "20년" is 2020, but "20년 넘은", "20년 이상", "10년간" are durations.
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|"
-                   r"(?<!\d)(\d{2})\s*년(?!\d|\s*(?:넘|이상|이하|미만|초과|된|간|동안|째|차|전|이내))")
+                   r"(?<!\d)(\d{2})\s*년(?!\d|\s*(?:넘|이상|이하|미만|초과|된|간|동안|째|차|전|이내))|"
+                   # "공공근로 21 하반기": a bare year of the reports' span before a word
+                   r"(?<!\S)(1[5-9]|2[0-6])(?=\s+(?!(?:명|개|회|건|곳|번|살|세|시|분|원|개소|%)"
+                   r"(?:\s|$))[가-힣])")
 _HALF = re.compile(r"(상반기|하반기|first half|second half|h1|h2)")
 _QUARTER = re.compile(
     r"(?<!\d)([1-4])\s*(?:분기|사분기)|\bq([1-4])\b|([1-4])(?:st|nd|rd|th) quarter")
@@ -184,11 +189,11 @@ class Query:
 
 def _years(text: str) -> list[int]:
     years = []
-    for full, short_quote, short_nyeon in _YEAR.findall(text):
+    for full, short_quote, short_nyeon, bare in _YEAR.findall(text):
         if full:
             years.append(int(full))
-        elif short_quote or short_nyeon:
-            years.append(2000 + int(short_quote or short_nyeon))
+        elif short_quote or short_nyeon or bare:
+            years.append(2000 + int(short_quote or short_nyeon or bare))
     return years
 
 
@@ -254,7 +259,10 @@ _GLOSSARY = (
     ("labor market", "인력시장"), ("labour market", "인력시장"), ("central government", "중앙정부"),
     ("cooperat", "협업 협력"), ("partner", "협업 협력 협약"), ("school", "학교 고등학교"),
     ("student", "학생"), ("how often", "주기 회"), ("venue", "장소"), ("content", "내용"),
-    ("pledge", "공약"), ("figure", "실적"), ("unemploy", "실업자"), ("vulnerable", "취약계층"),
+    ("pledge", "공약"), ("figure", "실적"), ("early-morning", "새벽"), ("early morning", "새벽"),
+    ("dawn", "새벽"), ("laborer", "근로자 일용직"), ("rest", "쉼터"), ("counsel", "상담"),
+    ("desk", "창구"), ("visitor", "방문자"), ("meet", "개최 운영"), ("committee", "위원회"),
+    ("unemploy", "실업자"), ("vulnerable", "취약계층"),
 )
 
 

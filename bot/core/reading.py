@@ -19,6 +19,7 @@ _ADVERBS = frozenset(("대략", "대충", "모두", "전부", "정도", "총", "
                       "평균", "최대", "최소", "매년", "매월", "매달", "하루", "한번", "대체",
                       "전체", "합계", "총액", "최종", "금액", "돈", "좀", "혹시", "정확히", "그"))
 _MEASURES = frozenset(("인원", "사람", "인원수", "숫자", "개수", "수", "명수", "횟수"))
+_SIZE = frozenset(("규모", "금액", "액수"))
 # Words that ask for the thing named right before them.
 _AMOUNT = ("얼마", "몇명", "몇개", "몇대", "몇곳", "몇건", "몇억", "몇천", "몇만", "몇월", "며칠")
 _WHAT = ("뭐야", "뭐예요", "뭐에요", "뭔가요", "뭐임", "뭐지", "뭐였", "알려", "가르쳐")
@@ -69,6 +70,8 @@ class Reader:
             while back > 0 and _PARTICLE.sub("", words[back]) in _ADVERBS:
                 back -= 1  # "주소 좀 알려줘"
             head = _PARTICLE.sub("", words[back])
+            if head in _SIZE and back > 0:
+                head = _PARTICLE.sub("", words[back - 1])  # "예산 규모가 얼마" asks the 예산
             if head in _MEASURES:
                 return None  # "인원 몇 명": the count itself, not a thing of its own
             if len(head) < 2 or not all(is_hangul(c) for c in head) or head in _ADVERBS \
