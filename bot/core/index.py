@@ -89,7 +89,7 @@ _DATE = re.compile(r"요일|매주|매월|째\s*주|20\d\d\s*\.\s*\d{1,2}\s*\.|\
 _PERIODS = re.compile(r"\d+\s*(분기|년\s*전|년치|년간|년\s*동안|년\s*에|달\s*에|개년|개월|"
                       r"years? ago|"
                       r"st|nd|rd|th|q)|q\d|h\d|"
-                      r"\d+\s*(월|시|명|개|회|번|곳|건|살|세|%|퍼센트)")
+                      r"\d+\s*(월|시|명|개|회|번|곳|건|살|세|%|퍼센트)|(?<!\d)1\s*년(?!\s*\d)")
 _SHORT_YEARS = re.compile(r"(?<!\d)\d{2}\s*(~\s*\d{2}\s*)?(년|~)")
 _YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)|"
                     # "공공근로 21 하반기": a bare year before a word that is not a counter
