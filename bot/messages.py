@@ -31,6 +31,8 @@ KO = {
     "later": "더 최근 보고서({report}, {date}) 기준: {text}",
     "no_data_relative": ("{when}({year}년) 자료는 보고서에 없습니다. 가장 최근 보고서는 "
                          "{report}({date})이고, 그 보고서의 기준 연도는 {latest}년입니다."),
+    "no_data_beyond": ("{year}년 자료는 보고서에 없습니다. 보고서에 있는 연도는 "
+                       "{first}~{last}년이고, 가장 최근 보고서는 {report}({date})입니다."),
     "when_words": {-3: "3년 전", -2: "재작년", -1: "작년", 0: "올해", 1: "내년"},
     "years_off": "{n}년 전",
     "computed": "계산: {a} → {b}, {change} ({pct}) — 보고서에 있는 두 값으로 계산한 값입니다.",
@@ -112,6 +114,8 @@ EN = {
     "later": "More recent report ({report}, {date}): {text}",
     "no_data_relative": ("The reports have nothing for {when} ({year}). The latest report is "
                          "{report} ({date}); its reference year is {latest}."),
+    "no_data_beyond": ("The reports have nothing for {year}: they cover {first}–{last}, and the "
+                       "latest report is {report} ({date})."),
     "when_words": {-3: "three years ago", -2: "two years ago", -1: "last year",
                    0: "this year", 1: "next year"},
     "years_off": "{n} years ago",

@@ -354,3 +354,23 @@ def test_the_earlier_final_checks_hold(engine):
 def test_the_same_year_carries_over_to_a_new_program(engine):
     answer = ask(engine, "공공근로 2020년 예산", "같은 해 일자리카페 예산은?")
     assert answer.status == "answered" and "일자리카페 2020년 예산" in answer.text
+
+
+def test_a_day_of_the_week_is_answered_only_by_a_fact_that_names_days(engine):
+    answer = engine.answer("청년 일자리카페 토요일에도 해?")
+    assert answer.status == "no_data" and "토요일" in answer.text
+    assert engine.answer("What are the Sunday hours of the job cafe?").status == "no_data"
+    answer = engine.answer("찾아가는 일자리센터 무슨 요일에 운영해?")
+    assert answer.status == "answered" and "수요일" in answer.text
+
+
+def test_a_year_no_report_reaches_is_refused_whatever_the_fact(engine):
+    answer = engine.answer("2025년 일자리카페 운영시간")
+    assert answer.status == "no_data" and "2025" in answer.text and "2016~2023" in answer.text
+    # an extension number beside a name ("박오임(2010)") is not a year the reports reach
+    assert "2016~2023" in engine.answer("2031년 공공근로 예산").text
+
+
+def test_a_bare_year_before_a_word_is_a_year(engine):
+    answer = engine.answer("공공근로 20 하반기 집행액")
+    assert answer.status == "answered" and "1,893,386" in answer.text

@@ -87,6 +87,15 @@ def _gives_measure(fact: Fact, measure: str | None) -> bool:
     return measure == "actual" and fact.get("target") is None
 
 
+def _names_day(fact: Fact, day: str) -> bool:
+    """Does the fact say which days ("매주 화요일", "주말", "연중무휴")?"""
+    text = " ".join((*fact.quotes, own_words(fact)))
+    if day in ("요일", "평일", "주말"):
+        return bool(re.search(r"요일|주말|평일|연중무휴|매일", text))
+    return bool(re.search(day + r"요일|연중무휴|매일" + ("|주말" if day in "토일" else ""),
+                          text))
+
+
 @dataclass(frozen=True)
 class _Context:
     """What a follow-up question inherits: the program, the parsed question, the fact."""
@@ -347,6 +356,8 @@ class Engine:
     def _decide(self, program: Program, query: Query, words: Words, scored, t: dict
                 ) -> Answer:
         best = scored.best
+        if query.years and not set(query.years) & self.scorer.all_years and not query.relative:
+            return self.replies.beyond(program, query, t)  # no report reaches that year
         if best is None or best.program_id != program.id and scored.lexical < MIN_GLOBAL \
                 and not self._related(best.program_id, program.id):
             if scored.year_block is not None:
@@ -377,6 +388,7 @@ class Engine:
             is asked ("참가비 얼마", "직원 몇 명")."""
             return (strict is None or fits(fact, strict)) and \
                 (query.count is None or counts(fact, query.count)) and \
+                (query.day is None or _names_day(fact, query.day)) and \
                 (query.measure != "rate" or fact.get("rate") is not None
                  or fact.get("unit") == "%") and \
                 (not measured or fact.type == "metric" and _gives_measure(fact, query.measure)) \
@@ -388,7 +400,8 @@ class Engine:
             # The best fact that does give it, if it is nearly as good; else we have none.
             best = self._runner_up(scored, best, meets)
             if best is None:
-                return self.replies.missing(owner, query, t, thing=head or "")
+                day = query.day and (query.day + "요일" if len(query.day) == 1 else query.day)
+                return self.replies.missing(owner, query, t, thing=head or day or "")
         if best.type == "metric" and (query.half or query.quarter) and not \
                 self.scorer.period_fits(best, query):
             return self.replies.no_period(owner, query, best, t)

@@ -14,6 +14,8 @@ _KIND_OF_FIELD = {"eligibility": "eligibility", "place": "place", "team": "team"
 _DATED = re.compile(r"20\d\d\s*\.\s*\d|\d{1,2}\s*월|매월|매주|매년|분기별|연\s*\d+\s*회|"
                     r"월\s*\d+\s*회|상시|수시")
 _TEXT_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)|'(\d\d)(?!\d)")
+# Not a year: an extension number in parentheses after a name ("박오임(2010)").
+_EXTENSION = re.compile(r"(?<=[가-힣])\s*\(\s*20\d\d\s*\)")
 
 
 def kind_of(fact: Fact) -> str:
@@ -70,7 +72,8 @@ def years_of(fact: Fact, kb: KnowledgeBase) -> set[int]:
         if fact.get("stage") == "plan" and report is not None:
             found.add(report.headline_year)  # a plan's steps are for the year it plans
     # A year in the words: "2021년 상반기 모집" (in 2020-11) is also about 2021.
-    for full, short in _TEXT_YEAR.findall(fact.get("text") or fact.get("what") or ""):
+    text = _EXTENSION.sub(" ", fact.get("text") or fact.get("what") or "")
+    for full, short in _TEXT_YEAR.findall(text):
         found.add(int(full) if full else 2000 + int(short))
     return found
 

@@ -76,6 +76,12 @@ _GROUPS = {"청년": "청년", "중장년": "중장년", "장년": "중장년", 
 _STAGES = {"실적": "actual", "집행": "executed", "확보": "secured", "계획": "plan",
            "소요": "plan", "executed": "executed", "secured": "secured", "spent": "executed"}
 _LATEST = ("최근", "최신", "지금", "현재", "latest", "recent", "current")
+# A day of the week asked about ("일요일에도", "무슨 요일", "Saturday"): only a fact that
+# names days can answer.
+_DAY = re.compile(r"([월화수목금토일])요일|주말|평일|(?<![가-힣])요일|"
+                  r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)")
+_EN_DAY = {"monday": "월", "tuesday": "화", "wednesday": "수", "thursday": "목",
+           "friday": "금", "saturday": "토", "sunday": "일", "weekend": "주말"}
 # The first plan, not its later revision ("처음 계획에서는", "당초").
 _EARLIER = re.compile(r"처음계획|당초|원래계획|예전계획|초기계획|애초|처음엔|처음에는|원래는|"
                       r"original plan|initially|originally")
@@ -138,6 +144,7 @@ class Query:
     stage: str | None = None  # budget stage asked for
     latest: bool = False
     earlier: bool = False  # the earlier report's figure is asked ("당초 계획")
+    day: str | None = None  # a day of the week asked: "토", "주말", "요일" (any)
     intent: str | None = None
     intent_scores: dict[str, int] = field(default_factory=dict)
     measure: str | None = None  # target | actual | rate
@@ -282,6 +289,17 @@ def _relative_years(text: str, today: date) -> list[int]:
     return years
 
 
+def _day(text: str) -> str | None:
+    m = _DAY.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        return m.group(1)
+    if m.group(2):
+        return _EN_DAY[m.group(2)]
+    return m.group(0)
+
+
 def parse(raw: str, today: date | None = None) -> Query:
     text = normalize(raw)
     compact = text.replace(" ", "")
@@ -325,6 +343,7 @@ def parse(raw: str, today: date | None = None) -> Query:
                  annual=annual, compare=compare, relative=bool(relative), whole=whole,
                  add_up=bool(_ADD_UP.search(compact)),
                  earlier=bool(_EARLIER.search(compact) or _EARLIER.search(text)),
+                 day=_day(text),
                  stages=stages if compare else (),
                  count=_COUNT_CLASS[m.group(1)] if (m := _COUNT.search(text)) else None,
                  said_years=tuple(dict.fromkeys(years)))

@@ -52,6 +52,14 @@ class Replies:
                                                years=", ".join(map(str, years)) or "-")
         return Answer("no_data", message, program=program.id, intent=intent, lang=query.lang)
 
+    def beyond(self, program: Program, query: Query, t: dict) -> Answer:
+        """A year no fact of any report reaches ("2025년 …", "What is the 2025 …")."""
+        latest = self.kb.reports[self.kb.report_order()[-1]]
+        years = self.scorer.all_years
+        return Answer("no_data", t["no_data_beyond"].format(
+            year=query.year, first=min(years), last=max(years), report=latest.short,
+            date=latest.date), program=program.id, intent=query.intent, lang=query.lang)
+
     def no_period(self, program: Program, query: Query, fact: Fact, t: dict) -> Answer:
         periods = sorted({(period_rank(f), self.render.period(f, t))
                           for f in self.scorer.family(fact) if f.get("year")})
