@@ -22,7 +22,8 @@ _MEASURES = frozenset(("인원", "사람", "인원수", "숫자", "개수", "수
 _SIZE = frozenset(("규모", "금액", "액수"))
 # Words that ask for the thing named right before them.
 _AMOUNT = ("얼마", "몇명", "몇개", "몇대", "몇곳", "몇건", "몇억", "몇천", "몇만", "몇월", "며칠")
-_WHAT = ("뭐야", "뭐예요", "뭐에요", "뭔가요", "뭐임", "뭐지", "뭐였", "알려", "가르쳐")
+_WHAT = ("뭐야", "뭐예요", "뭐에요", "뭔가요", "뭐임", "뭐지", "뭐였", "알려", "가르쳐", "알아",
+         "아세요", "알수")
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)\s*년?\s*(?:\d{1,2}\s*월\s*)?(?:에\s*)?"
                           r"(?:나온\s*)?(?:업무\s*보고|업무\s*계획|주요\s*업무|보고서)")
 
@@ -59,7 +60,7 @@ class Reader:
         """The noun right before 얼마 or 몇 ("참가비 얼마야" -> 참가비, "직원 몇 명" -> 직원),
         when it is a noun of its own: not a program's or office's name, an adverb or a
         verb (합치면)."""
-        words = re.sub(r"(?<!\S)몇 (?=\S)", "몇", query.text).split()
+        words = re.sub(r"(?<!\S)몇 (?=\S)", "몇", query.text.rstrip("?!. ")).split()
         for n, word in enumerate(words[1:], 1):
             # "얼마", and counts of people or things ("직원 몇 명"); not an age or an hour
             # ("근로자 몇 살부터": the answer names them otherwise); "비번 뭐야", "매출 알려줘"
