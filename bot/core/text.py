@@ -14,10 +14,14 @@ _JUNG = [chr(c) for c in range(0x1161, 0x1176)]
 _JONG = [""] + [chr(c) for c in range(0x11A8, 0x11C3)]
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
 def normalize(text: str) -> str:
     """NFKC then NFC (Slack and macOS may send decomposed Hangul), lower case,
     punctuation out, single spaces."""
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+    text = _THOUSANDS.sub("", text)  # "8,800" is one figure
     text = _PUNCT.sub(" ", text.lower())
     return _SPACE.sub(" ", text).strip()
 
