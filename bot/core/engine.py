@@ -413,8 +413,8 @@ class Engine:
                 self.scorer.years[position] and not self.scorer.spans[position]:
             # A total over years (총사업비) is never a year's figure.
             return self.replies.no_year(owner, query, best, t)
-        if words.numbers and not words.numbers <= self.scorer.numbers(
-                self.index.position[best.id]):
+        if words.numbers and not words.numbers <= self.scorer.numbers(position) and \
+                not self.scorer.subject_said(position, query):
             # "2호점", "2기": a figure the question names that no fitting fact states.
             return self.replies.missing(owner, query, t)
         if query.add_up and not query.compare:

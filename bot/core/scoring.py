@@ -176,6 +176,12 @@ class Scorer:
                                                                                   ()))
 
 
+    def subject_said(self, pos: int, query: Query) -> bool:
+        """Does the question name the fact's subject whole? Then the figures it says with
+        it ("구청 1층 일자리플러스센터") describe that subject, not a figure to find."""
+        subject = self.index.facts[pos].get("subject")
+        return bool(subject) and alias_key(subject) in query.compact
+
     def numbers(self, pos: int) -> frozenset[str]:
         """The figures a fact's quotes and words state (read when a question names one)."""
         found = self._numbers.get(pos)
@@ -266,7 +272,8 @@ class Scorer:
         phrases = self.phrases[pos]
         if phrases and any(map(ask.said.says, phrases)):
             s += PHRASE
-        if words.numbers and not words.numbers <= self.numbers(pos):
+        if words.numbers and not words.numbers <= self.numbers(pos) and \
+                not self.subject_said(pos, query):
             s -= NUMBER_MISS
         return s, self._year(pos, query, ask.years)
 
