@@ -98,6 +98,8 @@ def counts(fact: Fact, count: str) -> bool:
     if fact.type == "metric" and fact.get("unit") in units:
         return True
     text = own_words(fact)
+    if count == "명":
+        units = ("명", "인")  # jobs counted in 개 are 명 in a table, not in a sentence
     if count == "시":
         return bool(re.search(r"\d{1,2}\s*:\s*\d\d|\d\s*시(?![비작])", text))
     # "20여명", "약 3개소": 여 may stand between the figure and its unit
