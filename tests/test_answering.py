@@ -374,3 +374,9 @@ def test_a_year_no_report_reaches_is_refused_whatever_the_fact(engine):
 def test_a_bare_year_before_a_word_is_a_year(engine):
     answer = engine.answer("공공근로 20 하반기 집행액")
     assert answer.status == "answered" and "1,893,386" in answer.text
+
+
+@pytest.mark.parametrize("question", ["How much revenue does the pet food shop make?",
+                                      "What's the name of the jobs company's CEO?"])
+def test_english_questions_about_things_no_report_states_are_refused(engine, question):
+    assert engine.answer(question).status == "no_data"

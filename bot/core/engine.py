@@ -29,7 +29,7 @@ from .features import counts, fits
 from .index import OWN, FactIndex, Words, numbers, own_words, question_terms, terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
-from .query import Query, glossed, parse
+from .query import Query, glossed, glossed_things, parse
 from .reading import Reader
 from .render import Renderer, period_rank
 from .replies import MAX_LINES, Replies
@@ -368,6 +368,11 @@ class Engine:
             return self.replies.no_year(self.kb.programs[scored.year_block.program_id], query,
                                  scored.year_block, t)
         owner = self.kb.programs[best.program_id]
+        if query.lang == "en":
+            for english, korean in glossed_things(query.text):
+                # "revenue" (매출), "CEO's name" (이름): a word no report uses at all
+                if any(not any(t in self.index.idf for t in terms(k)) for k in korean.split()):
+                    return self.replies.missing(owner, query, t, thing=english)
         head = self.reader.asked_thing(query, words, owner, self.index.idf.__contains__)
         head_terms = terms(head) if head else frozenset()
         if query.intent in (None, "overview") and scored.lexical < MIN_OWN and not query.has_slots:

@@ -271,6 +271,17 @@ _GLOSSARY = (
     ("desk", "창구"), ("visitor", "방문자"), ("meet", "개최 운영"), ("committee", "위원회"),
     ("unemploy", "실업자"), ("vulnerable", "취약계층"),
 )
+# Things people ask in English that the reports may not state: when no report uses the
+# Korean word at all, the question is refused by name.
+_THINGS = (("revenue", "매출"), ("sales", "매출"), ("price", "가격"), ("fee", "참가비 수강료"),
+           ("salary", "급여 월급"), ("name of", "이름"), ("'s name", "이름"), ("ceo", "이름"),
+           ("phone number", "전화번호"), ("email", "이메일"), ("parking", "주차"),
+           ("wifi", "와이파이"))
+
+
+def glossed_things(text: str) -> list[tuple[str, str]]:
+    """(English word, its Korean words) for the things an English question names."""
+    return [(english, korean) for english, korean in _THINGS if english in text]
 
 
 def glossed(text: str) -> str:
