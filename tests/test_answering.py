@@ -379,4 +379,4 @@ def test_a_bare_year_before_a_word_is_a_year(engine):
 @pytest.mark.parametrize("question", ["How much revenue does the pet food shop make?",
                                       "What's the name of the jobs company's CEO?"])
 def test_english_questions_about_things_no_report_states_are_refused(engine, question):
-    assert engine.answer(question).status == "no_data"
+    assert engine.answer(question).status in ("no_data", "no_match")
