@@ -87,6 +87,13 @@ def _gives_measure(fact: Fact, measure: str | None) -> bool:
     return measure == "actual" and fact.get("target") is None
 
 
+def _says_period(fact: Fact, query: Query) -> bool:
+    text = " ".join((*fact.quotes, own_words(fact)))
+    if query.quarter:
+        return f"{query.quarter}분기" in text.replace(" ", "")
+    return ("상반기", "하반기")[query.half - 1] in text or "상·하반기" in text
+
+
 def _names_day(fact: Fact, day: str) -> bool:
     """Does the fact say which days ("매주 화요일", "주말", "연중무휴")?"""
     text = " ".join((*fact.quotes, own_words(fact)))
@@ -410,6 +417,10 @@ class Engine:
         if best.type == "metric" and (query.half or query.quarter) and not \
                 self.scorer.period_fits(best, query):
             return self.replies.no_period(owner, query, best, t)
+        if best.type == "info" and query.years and (query.half or query.quarter) and \
+                not _says_period(best, query):
+            # "22년 상반기 실적": a sentence with no such period does not answer it
+            return self.replies.missing(owner, query, t)
         if query.intent and not fits(best, query.intent) and \
                 scored.own < MIN_OWN and not self.scorer.has_kind(owner.id, query.intent):
             return self.replies.missing(owner, query, t)
