@@ -14,10 +14,11 @@ from .model import KnowledgeBase, Program
 from .query import Query
 from .text import alias_key, is_hangul
 
-_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에|도|만|랑|와|하고)$")
+_PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에는|엔|에|도|만|랑|와|하고)$")
 _ADVERBS = frozenset(("대략", "대충", "모두", "전부", "정도", "총", "각각", "한", "다", "보통",
                       "평균", "최대", "최소", "매년", "매월", "매달", "하루", "한번", "대체",
-                      "전체", "합계", "총액", "최종", "금액", "돈", "좀", "혹시", "정확히", "그"))
+                      "전체", "합계", "총액", "최종", "금액", "돈", "좀", "혹시", "정확히", "그",
+                      "쪽"))
 _MEASURES = frozenset(("인원", "사람", "인원수", "숫자", "개수", "수", "명수", "횟수"))
 _SIZE = frozenset(("규모", "금액", "액수"))
 # Words that ask for the thing named right before them.
