@@ -29,12 +29,14 @@ from .features import counts, fits
 from .index import OWN, FactIndex, Words, numbers, own_words, question_terms, terms
 from .matcher import Match, ProgramMatcher
 from .model import Fact, KnowledgeBase, Program
+from .nouns import Nouns
 from .query import Query, glossed, glossed_things, parse
 from .reading import Reader
 from .render import Renderer, period_rank
 from .replies import MAX_LINES, Replies
 from .scoring import Scorer
 from .text import alias_key
+from .vocabulary import vocabulary
 
 MAX_QUESTION = 2000
 # Which budget figure of a year comes first when the question names no stage.
@@ -143,6 +145,7 @@ class Engine:
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
         self.reader = Reader(kb, self.matcher)
+        self.nouns = Nouns(kb, vocabulary())
         # The department's own teams and offices (the facts' team answers and subjects).
         self.own_offices = frozenset(
             alias_key(value) for f in kb.facts for value in (
@@ -324,7 +327,7 @@ class Engine:
         """The question's terms without the program's name, unless that name names a part
         of the program (생활임금 is an alias of 노동권익 보호 and the subject of its wage
         facts): then it says which facts are meant."""
-        text = query.text if query.lang != "en" else f"{query.text} {glossed(query.text)}"
+        text = f"{query.text} {glossed(query.text)}"
         if match is None or match.end <= match.start:
             return question_terms(text)
         if self._names_part(match):
@@ -378,8 +381,12 @@ class Engine:
         if query.lang == "en":
             for english, korean in glossed_things(query.text):
                 # "revenue" (매출), "CEO's name" (이름): a word no report uses at all
-                if any(not any(t in self.index.idf for t in terms(k)) for k in korean.split()):
+                if any(not any(x in self.index.idf for x in terms(k)) for k in korean.split()):
                     return self.replies.missing(owner, query, t, thing=english)
+        else:
+            foreign = self.nouns.foreign(query.text, words.flat, terms)
+            if foreign:  # "일자리카페 주차 돼요?", "외국인 유학생도 이용 돼?"
+                return self.replies.missing(owner, query, t, thing=foreign[0])
         head = self.reader.asked_thing(query, words, owner, self.index.idf.__contains__)
         head_terms = terms(head) if head else frozenset()
         if query.intent in (None, "overview") and scored.lexical < MIN_OWN and not query.has_slots:

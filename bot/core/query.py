@@ -279,14 +279,30 @@ _THINGS = (("revenue", "매출"), ("sales", "매출"), ("price", "가격"), ("fe
            ("wifi", "와이파이"))
 
 
+def glossary_words() -> list[str]:
+    """The Korean words of the glossary: words the engine knows a question may use."""
+    return [w for _, korean in _GLOSSARY for w in korean.split()] + \
+        [w for word, _ in _SYNONYMS for w in word.split()]
+
+
 def glossed_things(text: str) -> list[tuple[str, str]]:
     """(English word, its Korean words) for the things an English question names."""
     return [(english, korean) for english, korean in _THINGS if english in text]
 
 
+# Everyday words for what the reports call otherwise ("겨울" for 혹한기).
+_SYNONYMS = (("겨울", "혹한기"), ("여름", "혹서기"), ("분담액", "부담액 부담분"), ("분담", "부담"),
+             ("가게", "사업장 매장"), ("매장", "사업장"), ("지산", "지식산업센터"),
+             ("사무실", "소재지 사무소"), ("월급", "급여 임금"), ("난방", "온풍기"),
+             ("냉방", "에어컨"))
+
+
 def glossed(text: str) -> str:
-    """Korean words for the English ones of a question ("" for a Korean question)."""
-    return " ".join(korean for english, korean in _GLOSSARY if english in text)
+    """Korean words for the English ones of a question, and the reports' words for
+    everyday ones."""
+    found = [korean for english, korean in _GLOSSARY if english in text]
+    found += [report for word, report in _SYNONYMS if word in text]
+    return " ".join(found)
 
 
 def _relative_years(text: str, today: date) -> list[int]:
