@@ -244,7 +244,7 @@ class Engine:
                 return self._not_understood(query, scored, words, t)
             program_id = scored.best.program_id
         program = self.kb.programs[program_id]
-        answer = self._decide(program, query, words, scored, t)
+        answer = self._decide(program, query, words, scored, t, follow)
         answer = replace(answer, intent=PUBLIC_INTENT.get(answer.intent, answer.intent))
         return replace(answer, context=_Context(program.id, query, answer.facts[0]
                                                 if answer.facts else None)) \
@@ -363,8 +363,8 @@ class Engine:
 
     # ---- choosing what to say ----------------------------------------------------------
 
-    def _decide(self, program: Program, query: Query, words: Words, scored, t: dict
-                ) -> Answer:
+    def _decide(self, program: Program, query: Query, words: Words, scored, t: dict,
+                follow: bool = False) -> Answer:
         best = scored.best
         if query.years and not set(query.years) & self.scorer.all_years and not query.relative:
             return self.replies.beyond(program, query, t)  # no report reaches that year
@@ -383,7 +383,7 @@ class Engine:
                 # "revenue" (매출), "CEO's name" (이름): a word no report uses at all
                 if any(not any(x in self.index.idf for x in terms(k)) for k in korean.split()):
                     return self.replies.missing(owner, query, t, thing=english)
-        else:
+        elif not follow:  # a follow-up's nouns may name what the last answer said
             foreign = self.nouns.foreign(query.text, words.flat, terms)
             if foreign:  # "일자리카페 주차 돼요?", "외국인 유학생도 이용 돼?"
                 return self.replies.missing(owner, query, t, thing=foreign[0])

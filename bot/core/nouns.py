@@ -36,6 +36,11 @@ _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에는|엔|에|도|
                        r"까지|부터|께서|한테|에게)$")
 
 
+def _suffixed(token: str, text: str) -> bool:
+    """A known word with a counting or measuring suffix: 목표치, 집행률, 연도별."""
+    return len(token) >= 3 and token[-1] in "치액률율수량별" and token[:-1] in text
+
+
 class Nouns:
     def __init__(self, kb: KnowledgeBase, vocabulary: str = ""):
         """`vocabulary`: the words the engine itself reads (kind, intent and slot words:
@@ -76,7 +81,7 @@ class Nouns:
         for token, tag in tagger.pos(text):
             if tag not in ("NNG", "NNP") or not _HANGUL.fullmatch(token) \
                     or token in QUESTION_NOUNS or not terms(token) <= said \
-                    or token in self.compact \
+                    or token in self.compact or _suffixed(token, self.compact) \
                     or not any(stem.startswith(token) for stem in stems):
                 continue
             if process.extractOne(to_jamo(token), self._jamo, scorer=Levenshtein.distance,

@@ -279,6 +279,13 @@ _THINGS = (("revenue", "매출"), ("sales", "매출"), ("price", "가격"), ("fe
            ("wifi", "와이파이"))
 
 
+def slot_words() -> list[str]:
+    """The words that fill a question's slots and measures (청년, 국비, 집행, 합계, 대비…)."""
+    words = [*_SOURCES, *_GROUPS, *_STAGES, *_LATEST, *_ANNUAL, *_WHOLE, *_COMPARE,
+             *(w for w, _ in _MEASURES), *(w for w, _ in _RELATIVE)]
+    return [w for w in words if not w.isascii()] + ["비중", "비율", "퍼센트"]
+
+
 def glossary_words() -> list[str]:
     """The Korean words of the glossary: words the engine knows a question may use."""
     return [w for _, korean in _GLOSSARY for w in korean.split()] + \
