@@ -34,6 +34,8 @@ BLIND = {
     "tuning (refusals)": ROOT / "tests" / "data" / "blind-tuning-refusals.jsonl",
     "tuning (second refusal set)": ROOT / "tests" / "data" / "blind-tuning-refusals2.jsonl",
     "tuning (descriptive facts)": ROOT / "tests" / "data" / "blind-tuning-descriptive.jsonl",
+    "tuning (third round)": ROOT / "tests" / "data" / "blind-tuning3.jsonl",
+    "tuning (third round, conversations)": ROOT / "tests" / "data" / "blind-tuning3-conv.jsonl",
     "holdout": ROOT / "bench" / "data" / "blind-holdout.jsonl",
     "holdout (conversations)": ROOT / "bench" / "data" / "blind-holdout-conv.jsonl",
     "holdout (refusals)": ROOT / "bench" / "data" / "blind-holdout-refusals.jsonl",
@@ -45,6 +47,8 @@ BLIND = {
     "third final check (conversations)": ROOT / "bench" / "data" / "blind-final3-conv.jsonl",
     "fourth final check": ROOT / "bench" / "data" / "blind-final4.jsonl",
     "fourth final check (conversations)": ROOT / "bench" / "data" / "blind-final4-conv.jsonl",
+    "fifth final check": ROOT / "bench" / "data" / "blind-final5.jsonl",
+    "fifth final check (conversations)": ROOT / "bench" / "data" / "blind-final5-conv.jsonl",
 }
 
 

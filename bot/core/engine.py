@@ -388,6 +388,8 @@ class Engine:
             if foreign:  # "일자리카페 주차 돼요?", "외국인 유학생도 이용 돼?"
                 return self.replies.missing(owner, query, t, thing=foreign[0])
         head = self.reader.asked_thing(query, words, owner, self.index.idf.__contains__)
+        if head and head not in self.nouns.compact and self.nouns.typo(head, own=True):
+            head = None  # "예샨 얼마": a typo of a word the engine reads, not a thing
         head_terms = terms(head) if head else frozenset()
         if query.intent in (None, "overview") and scored.lexical < MIN_OWN and not query.has_slots:
             if head_terms and not any(head_terms & self.index.weights(pos).keys()

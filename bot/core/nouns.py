@@ -30,6 +30,7 @@ QUESTION_NOUNS = frozenset((
     "분들", "사람", "사람들", "애들", "얘기", "질문", "자료", "보고서", "보고", "수치", "숫자",
     "금액", "액수", "규모", "개수", "건수", "인원수", "비율", "차이", "변화", "증가", "감소",
     "시점", "실제", "기수", "한번", "하나", "전체", "부분", "종류", "방식", "결과", "상황",
+    "배정", "편성", "최소", "최대", "최저", "최고", "평균", "정확히", "대충",
 ))
 _HANGUL = re.compile(r"[가-힣]{2,}")
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에는|엔|에|도|만|랑|이랑|와|과|하고|로|으로|"
@@ -41,22 +42,38 @@ def _suffixed(token: str, text: str) -> bool:
     return len(token) >= 3 and token[-1] in "치액률율수량별" and token[:-1] in text
 
 
+def _by_first(words: set[str]) -> dict[str, list[str]]:
+    """Words in jamo, by their first syllable."""
+    out: dict[str, list[str]] = {}
+    for word in sorted(words):
+        out.setdefault(word[0], []).append(to_jamo(word))
+    return out
+
+
 class Nouns:
     def __init__(self, kb: KnowledgeBase, vocabulary: str = ""):
         """`vocabulary`: the words the engine itself reads (kind, intent and slot words:
-        주소, 나이, 날짜, 부담분)."""
-        parts = [vocabulary]
-        for program in kb.programs.values():
+        주소, 나이, 날짜, 부담분). The reports' words are gathered at the first question
+        that names a noun, not when the engine is built."""
+        self.kb = kb
+        self.vocabulary = vocabulary
+
+    @cached_property
+    def _text(self) -> str:
+        parts = [self.vocabulary]
+        for program in self.kb.programs.values():
             parts += [program.name, program.short, *program.aliases]
             for fact in program.facts:
                 parts += [*fact.quotes, *(str(v) for v in fact.data.values())]
-        text = normalize(" ".join(parts))
-        self.compact = text.replace(" ", "")
-        self._words = sorted({w for w in _HANGUL.findall(text) if len(w) <= 10})
+        return normalize(" ".join(parts))
 
     @cached_property
-    def _jamo(self) -> list[str]:
-        return [to_jamo(w) for w in self._words]
+    def compact(self) -> str:
+        return self._text.replace(" ", "")
+
+    @cached_property
+    def _jamo(self) -> dict[str, list[str]]:
+        return _by_first({w for w in _HANGUL.findall(self._text) if len(w) <= 10})
 
     @cached_property
     def _tagger(self):
@@ -84,8 +101,19 @@ class Nouns:
                     or token in self.compact or _suffixed(token, self.compact) \
                     or not any(stem.startswith(token) for stem in stems):
                 continue
-            if process.extractOne(to_jamo(token), self._jamo, scorer=Levenshtein.distance,
-                                  score_cutoff=1) is not None:
+            if self.typo(token):
                 continue  # a typo of a word the reports use
             out.append(token)
         return out
+
+    def typo(self, word: str, own: bool = False) -> bool:
+        """Is the word one letter (jamo) away from a word of the reports or the engine's
+        own vocabulary, with the same first syllable ("예샨" for 예산, not "비번" for 이번)?
+        `own`: of the engine's vocabulary only."""
+        choices = (self._own_jamo if own else self._jamo).get(word[:1], ())
+        return process.extractOne(to_jamo(word), choices, scorer=Levenshtein.distance,
+                                  score_cutoff=1) is not None
+
+    @cached_property
+    def _own_jamo(self) -> dict[str, list[str]]:
+        return _by_first(set(_HANGUL.findall(self.vocabulary)))
