@@ -145,7 +145,7 @@ class Engine:
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
         self.reader = Reader(kb, self.matcher)
-        self.nouns = Nouns(kb, vocabulary())
+        self.nouns = Nouns(self.index.idf, terms, vocabulary())
         # The department's own teams and offices (the facts' team answers and subjects).
         self.own_offices = frozenset(
             alias_key(value) for f in kb.facts for value in (
@@ -384,11 +384,11 @@ class Engine:
                 if any(not any(x in self.index.idf for x in terms(k)) for k in korean.split()):
                     return self.replies.missing(owner, query, t, thing=english)
         elif not follow:  # a follow-up's nouns may name what the last answer said
-            foreign = self.nouns.foreign(query.text, words.flat, terms)
+            foreign = self.nouns.foreign(query.text, words.flat)
             if foreign:  # "일자리카페 주차 돼요?", "외국인 유학생도 이용 돼?"
                 return self.replies.missing(owner, query, t, thing=foreign[0])
         head = self.reader.asked_thing(query, words, owner, self.index.idf.__contains__)
-        if head and head not in self.nouns.compact and self.nouns.typo(head, own=True):
+        if head and not self.nouns.known(head) and self.nouns.typo(head):
             head = None  # "예샨 얼마": a typo of a word the engine reads, not a thing
         head_terms = terms(head) if head else frozenset()
         if query.intent in (None, "overview") and scored.lexical < MIN_OWN and not query.has_slots:

@@ -3,22 +3,21 @@
 A question about a thing the knowledge base never mentions cannot be answered from it,
 however close its other words come to some fact; answering with that fact is the confident
 wrong answer this bot must not give. The question's nouns come from a morphological
-analyser (mecab-ko, with its dictionary, both from PyPI); a noun counts as used by the
-reports when it occurs in any quote, fact word, program name or alias, or is one letter
-(jamo) away from a word there (a typo: 예샨 for 예산). Without the analyser installed, no
-noun is foreign and answers are as without this check.
+analyser (mecab-ko, with its dictionary, both from PyPI). A noun counts as used by the
+reports when each of its letter pairs is a term of the fact index (quotes, fact words,
+names, kind words), when the engine itself reads it (kind, intent and slot words), or when
+it is one vowel or final consonant away from such a word after its first syllable (a
+typo: 예샨 for 예산). Without the analyser installed, no noun is foreign and answers are as
+without it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container
 from functools import cached_property
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
-from .model import KnowledgeBase
-from .text import normalize, to_jamo
+from .text import normalize
 
 # Nouns of the question itself, not of what it asks about: "총액", "담당자", "몇 군데".
 QUESTION_NOUNS = frozenset((
@@ -35,45 +34,29 @@ QUESTION_NOUNS = frozenset((
 _HANGUL = re.compile(r"[가-힣]{2,}")
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에는|엔|에|도|만|랑|이랑|와|과|하고|로|으로|"
                        r"까지|부터|께서|한테|에게)$")
+_BASE, _JUNG, _JONG = 0xAC00, 21, 28
 
 
-def _suffixed(token: str, text: str) -> bool:
-    """A known word with a counting or measuring suffix: 목표치, 집행률, 연도별."""
-    return len(token) >= 3 and token[-1] in "치액률율수량별" and token[:-1] in text
-
-
-def _by_first(words: set[str]) -> dict[str, list[str]]:
-    """Words in jamo, by their first syllable."""
-    out: dict[str, list[str]] = {}
-    for word in sorted(words):
-        out.setdefault(word[0], []).append(to_jamo(word))
+def _neighbours(syllable: str) -> list[str]:
+    """The syllables one vowel or final away (예샨 -> 예산; a new initial makes another
+    word: 참가비 is not 참가자)."""
+    code = ord(syllable) - _BASE
+    if not 0 <= code < 11172:
+        return []
+    cho, jung, jong = code // 588, (code % 588) // 28, code % 28
+    out = [chr(_BASE + cho * 588 + j * 28 + jong) for j in range(_JUNG) if j != jung]
+    out += [chr(_BASE + cho * 588 + jung * 28 + f) for f in range(_JONG) if f != jong]
     return out
 
 
 class Nouns:
-    def __init__(self, kb: KnowledgeBase, vocabulary: str = ""):
-        """`vocabulary`: the words the engine itself reads (kind, intent and slot words:
-        주소, 나이, 날짜, 부담분). The reports' words are gathered at the first question
-        that names a noun, not when the engine is built."""
-        self.kb = kb
-        self.vocabulary = vocabulary
-
-    @cached_property
-    def _text(self) -> str:
-        parts = [self.vocabulary]
-        for program in self.kb.programs.values():
-            parts += [program.name, program.short, *program.aliases]
-            for fact in program.facts:
-                parts += [*fact.quotes, *(str(v) for v in fact.data.values())]
-        return normalize(" ".join(parts))
-
-    @cached_property
-    def compact(self) -> str:
-        return self._text.replace(" ", "")
-
-    @cached_property
-    def _jamo(self) -> dict[str, list[str]]:
-        return _by_first({w for w in _HANGUL.findall(self._text) if len(w) <= 10})
+    def __init__(self, terms: Container[str], split: Callable[[str], frozenset[str]],
+                 vocabulary: str = ""):
+        """`terms`: the fact index's terms; `split`: a word's letter pairs (index.terms);
+        `vocabulary`: the words the engine itself reads (주소, 나이, 날짜, 부담분…)."""
+        self.terms = terms
+        self.split = split
+        self.own = frozenset(_HANGUL.findall(vocabulary))
 
     @cached_property
     def _tagger(self):
@@ -83,10 +66,26 @@ class Nouns:
             return None
         return mecab.MeCab()
 
-    def foreign(self, question: str, said: frozenset[str], terms) -> list[str]:
+    def known(self, word: str) -> bool:
+        """Do the reports (or the engine) use the word?"""
+        pairs = self.split(word)
+        return word in self.own or bool(pairs) and all(p in self.terms for p in pairs) or \
+            len(word) >= 3 and word[-1] in "치액률율수량별" and self.known(word[:-1])
+
+    def typo(self, word: str) -> bool:
+        """Is the word one jamo away, after its first syllable, from a word the reports
+        or the engine use ("예샨" for 예산; "비번" is not a typo of 이번)?"""
+        if len(word) < 2 or len(word) > 6:
+            return False
+        for n in range(1, len(word)):
+            for other in _neighbours(word[n]):
+                if self.known(word[:n] + other + word[n + 1:]):
+                    return True
+        return False
+
+    def foreign(self, question: str, said: frozenset[str]) -> list[str]:
         """The question's nouns that no report uses, among the words `said` (the
-        question's own words, without the program's name); `terms` splits a word into the
-        index's letter pairs."""
+        question's own letter pairs, without the program's name)."""
         tagger = self._tagger
         if tagger is None:
             return []
@@ -94,26 +93,14 @@ class Nouns:
         # The question's words without their particles: a noun must begin one of them
         # (mecab may cut "반기당" into 반/기당, "구랑" into 구랑).
         stems = [_PARTICLE.sub("", w) for w in text.split()]
+        counted = text.replace(" ", "")
         out = []
         for token, tag in tagger.pos(text):
             if tag not in ("NNG", "NNP") or not _HANGUL.fullmatch(token) \
-                    or token in QUESTION_NOUNS or not terms(token) <= said \
-                    or token in self.compact or _suffixed(token, self.compact) \
-                    or not any(stem.startswith(token) for stem in stems):
+                    or token in QUESTION_NOUNS or not self.split(token) <= said \
+                    or not any(stem.startswith(token) for stem in stems) \
+                    or f"몇{token}" in counted \
+                    or self.known(token) or self.typo(token):
                 continue
-            if self.typo(token):
-                continue  # a typo of a word the reports use
             out.append(token)
         return out
-
-    def typo(self, word: str, own: bool = False) -> bool:
-        """Is the word one letter (jamo) away from a word of the reports or the engine's
-        own vocabulary, with the same first syllable ("예샨" for 예산, not "비번" for 이번)?
-        `own`: of the engine's vocabulary only."""
-        choices = (self._own_jamo if own else self._jamo).get(word[:1], ())
-        return process.extractOne(to_jamo(word), choices, scorer=Levenshtein.distance,
-                                  score_cutoff=1) is not None
-
-    @cached_property
-    def _own_jamo(self) -> dict[str, list[str]]:
-        return _by_first(set(_HANGUL.findall(self.vocabulary)))
