@@ -56,9 +56,15 @@ def check_settings(bot_token: str, signing_secret: str, app_token: str) -> list[
 
 
 def _load_store(knowledge: str | None):
+    from bot.core.build import MissingKnowledge, check_folder
     from bot.core.store import KnowledgeStore
 
-    store = KnowledgeStore(Path(knowledge or settings.knowledge_dir()), settings.data_dir())
+    try:
+        root = check_folder(knowledge or settings.knowledge_dir())
+    except MissingKnowledge as error:
+        _say(str(error))
+        return None
+    store = KnowledgeStore(root, settings.data_dir(), settings.knowledge_db(root))
     result = store.load()
     for problem in result.problems:
         _say(str(problem))
