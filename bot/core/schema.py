@@ -211,3 +211,27 @@ FACT_TABLES = {"budget": "budgets", "metric": "metrics", "milestone": "milestone
 # Fact keys stored under another column name (SQL keywords are not column names).
 RENAMED = {"group": "target_group", "start": "start_date", "end": "end_date"}
 UNIT_WON = {"원": 1, "천원": 1_000, "백만원": 1_000_000}
+
+
+def markdown() -> str:
+    """docs/database.md: every table and column (a test keeps the file up to date)."""
+    out = ["# 컴파일된 지식베이스 (knowledge.db)", "",
+           "`jobbot kb build`가 지식베이스 폴더에서 만드는 SQLite 데이터베이스의 표와 열입니다. "
+           "이 문서는 `bot/core/schema.py`에서 만들어집니다: "
+           "`python -m bot.core.schema > docs/database.md`.", "",
+           "수치 열은 INTEGER 또는 REAL이고, `→ 표(id)`는 그 표의 행을 가리키는 외래 키입니다.",
+           "전문 검색: `select * from search where id in (select rowid from search_fts "
+           "where search_fts match '카페')`.", ""]
+    for table in TABLES:
+        out += [f"## `{table.name}` — {table.title}", "", table.description, "",
+                f"기본 키: `{', '.join(table.pk)}`", "",
+                "| 열 | 형식 | 이름 | 설명 |", "|---|---|---|---|"]
+        for c in table.columns:
+            ref = f" → `{c.references}({_PK[c.references]})`" if c.references else ""
+            out.append(f"| `{c.name}` | {c.type}{ref} | {c.title} | {c.description} |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
