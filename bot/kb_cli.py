@@ -107,6 +107,59 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def _export(args: argparse.Namespace) -> int:
+    from bot.export import export
+
+    out_dir = Path(args.out).expanduser().absolute()
+    if out_dir.exists() and not out_dir.is_dir():
+        print(f"폴더가 아니라 파일입니다: {out_dir}", file=sys.stderr)
+        return 1
+    result = compiled(args)
+    if result is None:
+        return 1
+    _, db_path = result
+    try:
+        written = export(db_path, out_dir, args.format)
+    except OSError as error:
+        print(f"내보내지 못했습니다: {error.filename or out_dir} ({error.strerror or error})",
+              file=sys.stderr)
+        return 1
+    print("내보냈습니다:\n" + "\n".join(f"  {path}" for path in written))
+    return 0
+
+
+def _browse(args: argparse.Namespace) -> int:
+    """Datasette on the folder's compiled database, on 127.0.0.1 by default."""
+    import socket
+    import subprocess
+
+    from bot.browse import command, datasette_missing
+
+    missing = datasette_missing()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 1
+    result = compiled(args)
+    if result is None:
+        return 1
+    _, db_path = result
+    with socket.socket() as probe:
+        try:
+            probe.bind((args.host, args.port))
+        except OSError as error:
+            print(f"{args.host}:{args.port}에서 받을 수 없습니다 ({error.strerror or error}). "
+                  "--port로 다른 포트를 고르세요.", file=sys.stderr)
+            return 1
+    argv = command(db_path, db_path.with_name(f"{db_path.stem}-datasette.json"), args.host,
+                   args.port)
+    print(f"Datasette: http://{args.host}:{args.port}/{db_path.stem} (끝내려면 Ctrl+C)",
+          flush=True)
+    try:
+        return subprocess.run(argv).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 def _init(args: argparse.Namespace) -> int:
     """Copy the shipped knowledge folder to DIR, for editing (KNOWLEDGE_DIR=DIR)."""
     import shutil
@@ -186,6 +239,20 @@ def add_parsers(sub) -> None:
         command = kb_sub.add_parser(name, help=text)
         command.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
         command.set_defaults(func=func)
+
+    export = kb_sub.add_parser("export", help="사실·예산·실적·일정을 CSV나 XLSX로 내보내기")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx",
+                        help="csv(표마다 파일 하나, UTF-8) 또는 xlsx(시트마다 표 하나; 기본)")
+    export.add_argument("--out", default="knowledge-export",
+                        help="내보낼 폴더 (기본: ./knowledge-export)")
+    export.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
+    export.set_defaults(func=_export)
+    browse = kb_sub.add_parser("browse", help="Datasette로 데이터베이스 둘러보기 "
+                                              "(pip install 'jobbot[browse]')")
+    browse.add_argument("--host", default="127.0.0.1", help="받을 주소 (기본: 127.0.0.1)")
+    browse.add_argument("--port", type=int, default=8001, help="포트 (기본: 8001)")
+    browse.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
+    browse.set_defaults(func=_browse)
 
     init = sub.add_parser("init", help="함께 배포된 지식베이스를 고칠 수 있게 폴더로 복사")
     init.add_argument("dir", help="복사할 폴더 (없거나 비어 있어야 함)")
