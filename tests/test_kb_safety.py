@@ -71,6 +71,18 @@ def test_a_missing_folder_fails_naming_its_full_path(tmp_path, how):
         assert "Traceback" not in out.stderr
 
 
+def test_serve_with_a_missing_folder_fails_before_slack(tmp_path):
+    """`serve --knowledge /missing` does not answer from another folder's database."""
+    data = tmp_path / "data"
+    assert jobbot(base_env(data), "kb", "build").returncode == 0
+    missing = tmp_path / "gone"
+    env = base_env(data, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="0" * 32,
+                   SLACK_APP_TOKEN="", SLACK_API_URL="http://127.0.0.1:9/api/")
+    out = jobbot(env, "serve", "--knowledge", str(missing), cwd=tmp_path)
+    assert out.returncode == 1 and f"지식베이스 폴더가 없습니다: {missing}" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 def test_missing_files_are_named_by_full_path(kb_dir):
     from bot.core.loader import load
 
