@@ -23,10 +23,12 @@ QUERIES: dict[str, dict[str, Any]] = {
                        "단위로 보여 줍니다. 한 해의 총액인 행(annual = 1)만 나오며, 여러 해 "
                        "합계와 항목별 금액은 빠집니다. 같은 해의 금액이 보고서마다 다를 수 "
                        "있으니 보고서와 단계(계획·확보·집행)를 함께 보세요.",
-        "sql": """select p.short as "사업", b.subject as "세부 대상", b.stage as "단계",
+        "sql": """select p.short as "사업", b.subject as "세부 대상",
+  case b.stage when 'plan' then '계획' when 'secured' then '확보액' when 'executed'
+    then '집행액' when 'actual' then '실적' else b.stage end as "단계",
   r.short as "보고서", b.total_won as "총액(원)", b.national_won as "국비(원)",
   b.city_won as "시비(원)", b.district_won as "구비(원)",
-  b.total || b.unit as "보고서 표기", b.fact_id as "사실 ID"
+  printf('%,d', b.total) || b.unit as "보고서 표기", b.fact_id as "사실 ID"
 from budgets b join programs p on p.id = b.program_id join reports r on r.id = b.report
 where b.year = cast(:year as integer) and b.annual = 1
 order by p.short, r.date desc, b.stage""",

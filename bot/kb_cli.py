@@ -200,8 +200,9 @@ def _reload(args: argparse.Namespace) -> int:
         pid = int(pid_file.read_text(encoding="ascii").strip())
         os.kill(pid, 0)
     except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-        print("실행 중인 봇(jobbot serve)을 찾지 못했습니다. 봇은 다음 시작 때 새 파일을 "
-              "읽습니다. 파일 검사는 `jobbot kb validate`로 할 수 있습니다.", file=sys.stderr)
+        print(f"실행 중인 봇(jobbot serve)을 찾지 못했습니다 ({pid_file}). 봇은 다음 시작 "
+              "때 새 파일을 읽습니다. 파일 검사는 `jobbot kb validate`로 할 수 있습니다.",
+              file=sys.stderr)
         return 1
     records = Records(settings.data_dir() / DB_NAME)
     ensure_tables(records)

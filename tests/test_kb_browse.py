@@ -51,9 +51,10 @@ def test_canned_queries_answer_what_staff_ask(shipped_db):
         "/knowledge/where_a_figure_comes_from.json?figure=2,225,633&_shape=array",
         "/knowledge/search_everything.json?q=카페&_shape=array")
     public_works = [r for r in rows(year) if r["사업"] == "공공근로" and r["보고서"] ==
-                    "2020년 업무보고" and r["단계"] == "plan"]
-    assert [(r["총액(원)"], r["시비(원)"], r["구비(원)"]) for r in public_works] == [
-        (2_225_633_000, 1_556_767_000, 668_866_000)]
+                    "2020년 업무보고" and r["단계"] == "계획"]
+    assert [(r["총액(원)"], r["시비(원)"], r["구비(원)"], r["보고서 표기"])
+            for r in public_works] == [(2_225_633_000, 1_556_767_000, 668_866_000,
+                                        "2,225,633천원")]
     rates = rows(rates)
     assert rates and all(isinstance(r["달성률(%)"], int | float) for r in rates)
     assert {r["달성률 출처"] for r in rates} <= {"보고서", "계산"}
