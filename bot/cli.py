@@ -18,7 +18,12 @@ def _engine(args: argparse.Namespace):
     if root is None:
         return None
     store = KnowledgeStore(root, settings.data_dir(), settings.knowledge_db(root))
-    result = store.load()
+    try:
+        result = store.load()
+    except OSError as error:  # DATA_DIR missing, read-only or full
+        print(f"데이터베이스를 쓸 수 없습니다: {store.db_path} ({error.strerror or error})",
+              file=sys.stderr)
+        return None
     if result.problems:
         for problem in result.problems:
             print(problem, file=sys.stderr)

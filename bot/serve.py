@@ -65,7 +65,11 @@ def _load_store(knowledge: str | None):
         _say(str(error))
         return None
     store = KnowledgeStore(root, settings.data_dir(), settings.knowledge_db(root))
-    result = store.load()
+    try:
+        result = store.load()
+    except OSError as error:  # DATA_DIR missing, read-only or full
+        _say(f"데이터베이스를 쓸 수 없습니다: {store.db_path} ({error.strerror or error})")
+        return None
     for problem in result.problems:
         _say(str(problem))
     if result.engine is None:

@@ -146,3 +146,31 @@ def test_database_is_readable_by_others_like_any_file(tmp_path):
     assert out.returncode == 0, out.stderr
     [db] = data.glob("knowledge*.db")
     assert stat.S_IMODE(db.stat().st_mode) == 0o644
+
+
+def test_each_folder_has_its_own_database_name(tmp_path, monkeypatch):
+    from bot import settings
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(tmp_path / "kb"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "a" / "kb").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "kb")
+    default = tmp_path / "data" / "knowledge.db"
+    assert settings.knowledge_db(tmp_path / "kb") == default
+    assert settings.knowledge_db("kb") == settings.knowledge_db("link") == default
+    other = settings.knowledge_db(tmp_path / "a" / "kb")
+    assert other.parent == default.parent and other.name.startswith("knowledge-kb-")
+    assert other != default
+
+
+def test_an_unusable_data_folder_is_said_plainly(tmp_path):
+    """DATA_DIR under a file (mkdir fails even for root): a message, no traceback."""
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    env = base_env(tmp_path / "file" / "data")
+    for args in (["ask", "공공근로 예산"], ["kb", "build"], ["kb", "export"]):
+        out = jobbot(env, *args, cwd=tmp_path)
+        assert out.returncode == 1, (args, out.stdout)
+        assert f"데이터베이스를 쓸 수 없습니다: {tmp_path / 'file' / 'data'}" in out.stderr
+        assert "Traceback" not in out.stderr
