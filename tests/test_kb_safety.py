@@ -174,3 +174,22 @@ def test_an_unusable_data_folder_is_said_plainly(tmp_path):
         assert out.returncode == 1, (args, out.stdout)
         assert f"데이터베이스를 쓸 수 없습니다: {tmp_path / 'file' / 'data'}" in out.stderr
         assert "Traceback" not in out.stderr
+
+
+def test_a_database_of_an_older_schema_or_garbage_is_rebuilt(kb_dir, tmp_path):
+    import sqlite3
+
+    from bot.core.build import SCHEMA_VERSION, ensure_built, is_stale, read_meta
+
+    db = tmp_path / "knowledge.db"
+    old = sqlite3.connect(db)  # schema 3 kept its build record as meta(key, value)
+    old.execute("create table meta (key text primary key, value text)")
+    old.execute("insert into meta values ('schema_version', '3')")
+    old.commit()
+    old.close()
+    assert read_meta(db) == {} and is_stale(kb_dir, db)
+    assert "public-works" in ensure_built(kb_dir, db).programs
+    assert read_meta(db)["schema_version"] == str(SCHEMA_VERSION)
+    db.write_bytes(b"not a database at all")
+    assert is_stale(kb_dir, db)
+    assert "public-works" in ensure_built(kb_dir, db).programs

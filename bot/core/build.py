@@ -261,7 +261,7 @@ def read_meta(db_path: str | Path) -> dict[str, str]:
     try:
         db = _connect(db_path)
         try:
-            return {row["name"]: row["value"] for row in db.execute("select * from meta")}
+            return dict(db.execute("select name, value from meta").fetchall())
         finally:
             db.close()
     except sqlite3.Error:  # unreadable, or from before schema 4
