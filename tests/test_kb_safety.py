@@ -193,3 +193,18 @@ def test_a_database_of_an_older_schema_or_garbage_is_rebuilt(kb_dir, tmp_path):
     db.write_bytes(b"not a database at all")
     assert is_stale(kb_dir, db)
     assert "public-works" in ensure_built(kb_dir, db).programs
+
+
+def test_broken_files_and_a_database_of_an_older_schema_serve_nothing(kb_dir, tmp_path):
+    import sqlite3
+
+    from bot.core.store import KnowledgeStore
+
+    db = tmp_path / "data" / "knowledge.db"
+    db.parent.mkdir()
+    old = sqlite3.connect(db)
+    old.execute("create table meta (key text primary key, value text)")
+    old.close()
+    (kb_dir / "programs" / "public-works.toml").write_text("id = ", encoding="utf-8")
+    result = KnowledgeStore(kb_dir, tmp_path / "data").load()
+    assert result.engine is None and result.problems

@@ -12,7 +12,16 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import DB_NAME, InvalidKnowledge, MissingKnowledge, build, is_stale, read_db
+from .build import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    InvalidKnowledge,
+    MissingKnowledge,
+    build,
+    is_stale,
+    read_db,
+    read_meta,
+)
 from .engine import Engine
 from .model import Problem
 
@@ -57,8 +66,8 @@ class KnowledgeStore:
                     kb = build(self.root, self.db_path)
                 except InvalidKnowledge as error:
                     problems = error.problems
-                    if not self.db_path.exists():
-                        return LoadResult(None, problems, False)
+                    if read_meta(self.db_path).get("schema_version") != str(SCHEMA_VERSION):
+                        return LoadResult(None, problems, False)  # none, or unreadable
                     kb = read_db(self.db_path)
                     stale = True
             else:
