@@ -208,3 +208,18 @@ def test_broken_files_and_a_database_of_an_older_schema_serve_nothing(kb_dir, tm
     (kb_dir / "programs" / "public-works.toml").write_text("id = ", encoding="utf-8")
     result = KnowledgeStore(kb_dir, tmp_path / "data").load()
     assert result.engine is None and result.problems
+
+
+def test_the_hash_covers_every_file_the_loader_may_read(kb_dir):
+    from bot.core.fingerprint import content_hash
+
+    before = content_hash(kb_dir)
+    (kb_dir / "programs" / ".hidden.toml").write_text("x = 1\n", encoding="utf-8")
+    with_hidden = content_hash(kb_dir)
+    assert with_hidden != before
+    (kb_dir / ".git").mkdir()
+    (kb_dir / ".git" / "index").write_bytes(b"\0")
+    (kb_dir / "knowledge.db").write_bytes(b"\0")
+    assert content_hash(kb_dir) == with_hidden
+    (kb_dir / "programs" / ".hidden.toml").rename(kb_dir / "programs" / ".other.toml")
+    assert content_hash(kb_dir) != with_hidden  # a rename is a change

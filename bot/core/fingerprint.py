@@ -3,8 +3,8 @@
 The hash covers every file of the folder (its path inside the folder and its bytes), so
 a deleted, added, renamed or edited file changes it, whatever the files' dates say:
 restoring older files with their dates (`cp -p`, tar, rsync, an older git checkout) is
-seen as the change it is. Hidden files (editor swap files, `.git`) and SQLite files are
-left out.
+seen as the change it is. Version-control folders (`.git`…), `__pycache__` and SQLite
+files are left out; hidden files count (the loader reads `programs/.x.toml` too).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 _SKIPPED_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".pyc")
+_SKIPPED_FOLDERS = {".git", ".hg", ".svn", "__pycache__"}
 
 
 def knowledge_files(root: str | Path) -> list[Path]:
@@ -21,7 +22,7 @@ def knowledge_files(root: str | Path) -> list[Path]:
     files = []
     for path in root.rglob("*"):
         rel = path.relative_to(root)
-        if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+        if _SKIPPED_FOLDERS.intersection(rel.parts[:-1]):
             continue
         if path.is_file() and not path.name.endswith(_SKIPPED_SUFFIXES):
             files.append(path)
