@@ -3,8 +3,7 @@ descriptions of every table and column (from bot/core/schema.py), facets, and th
 queries staff need: a year's budgets by program and funding source, the latest
 achievement rates, and where a figure comes from.
 
-Datasette is an optional extra: `pip install 'jobbot[browse]'` (in a checkout,
-`pip install -e '.[browse]'`).
+Datasette is an optional extra: `pip install -e '.[browse]'` in a checkout.
 """
 
 from __future__ import annotations
@@ -126,8 +125,8 @@ def datasette_missing() -> str | None:
     try:
         import datasette  # noqa: F401
     except ImportError:
-        return ("Datasette가 설치되어 있지 않습니다. 설치: pip install 'jobbot[browse]' "
-                "(소스 체크아웃에서는 pip install -e '.[browse]')")
+        return ("Datasette가 설치되어 있지 않습니다. 소스 폴더에서 pip install -e '.[browse]' "
+                "(설치본이면 pip install '소스 폴더[browse]')로 설치하세요.")
     return None
 
 

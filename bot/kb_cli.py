@@ -249,7 +249,7 @@ def add_parsers(sub) -> None:
     export.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
     export.set_defaults(func=_export)
     browse = kb_sub.add_parser("browse", help="Datasette로 데이터베이스 둘러보기 "
-                                              "(pip install 'jobbot[browse]')")
+                                              "(browse extra: pip install -e '.[browse]')")
     browse.add_argument("--host", default="127.0.0.1", help="받을 주소 (기본: 127.0.0.1)")
     browse.add_argument("--port", type=int, default=8001, help="포트 (기본: 8001)")
     browse.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")

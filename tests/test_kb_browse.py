@@ -121,3 +121,12 @@ def test_browse_on_a_busy_port_says_so(env):
                              env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
     assert out.returncode == 1 and f"127.0.0.1:{port}" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_browse_without_datasette_says_how_to_install_it(env):
+    code = ("import sys; sys.modules['datasette'] = None  # as if not installed\n"
+            "from bot.cli import main; raise SystemExit(main(['kb', 'browse']))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "pip install -e '.[browse]'" in out.stderr
+    assert "Traceback" not in out.stderr
