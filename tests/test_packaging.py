@@ -46,7 +46,10 @@ def _env(site: Path, home: Path, **extra: str) -> dict[str, str]:
 def test_installed_package_answers_from_its_shipped_knowledge(installed, tmp_path):
     before = sorted(p.relative_to(installed) for p in installed.rglob("*")
                     if "__pycache__" not in p.parts)
-    assert (installed / "bot" / "knowledge" / "programs" / "public-works.toml").is_file()
+    shipped = installed / "bot" / "knowledge"
+    assert sorted(p.relative_to(shipped) for p in shipped.rglob("*") if p.is_file()) == \
+        sorted(p.relative_to(REPO / "knowledge") for p in (REPO / "knowledge").rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts)
     env = _env(installed, tmp_path / "home")
     where = _run([sys.executable, "-c", "import bot; print(bot.__file__)"], env, tmp_path)
     assert where.stdout.strip() == str(installed / "bot" / "__init__.py")
@@ -75,10 +78,12 @@ def test_init_copies_the_shipped_knowledge_for_editing(installed, tmp_path):
 
 
 def test_every_package_of_the_source_is_installed():
-    """pyproject lists the packages (bot.knowledge is mapped from knowledge/): a new
-    sub-package must be listed too."""
+    """pyproject lists the packages (bot.knowledge is mapped from knowledge/, its folders
+    are packages of data): a new sub-package or knowledge folder must be listed too."""
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
                  ["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "bot").rglob(
         "__init__.py")}
-    assert found <= listed and listed - found == {"bot.knowledge"}
+    folders = {"bot.knowledge", *("bot.knowledge." + p.name for p in (REPO / "knowledge")
+                                  .iterdir() if p.is_dir())}
+    assert found <= listed and listed - found == folders
