@@ -6,94 +6,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
-
-
-def _kb_validate(args: argparse.Namespace) -> int:
-    from bot.core.loader import load
-
-    root, _ = _paths(args)
-    kb, problems = load(root)
-    if problems:
-        _print_problems(problems)
-        return 1
-    print(f"OK: 사업 {len(kb.programs)}개, 사실 {len(kb.facts)}건, 보고서 {len(kb.reports)}건")
-    return 0
-
-
-def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
-    from bot import settings
-    from bot.core.build import DB_NAME
-
-    root = Path(args.knowledge or settings.knowledge_dir())
-    return root, settings.data_dir() / DB_NAME
-
-
-def _print_problems(problems) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"오류 {len(problems)}건: 지식베이스를 쓸 수 없습니다", file=sys.stderr)
-
-
-def _compiled(args: argparse.Namespace, rebuild: bool):
-    """The compiled knowledge base (built anew, or only when stale), or None after
-    printing every problem."""
-    from bot.core.build import InvalidKnowledge, build, ensure_built
-
-    root, db_path = _paths(args)
-    try:
-        return (build if rebuild else ensure_built)(root, db_path)
-    except InvalidKnowledge as error:
-        _print_problems(error.problems)
-        return None
-
-
-def _kb_build(args: argparse.Namespace) -> int:
-    kb = _compiled(args, rebuild=True)
-    if kb is None:
-        return 1
-    _, db_path = _paths(args)
-    print(f"빌드 완료: {db_path} (사업 {len(kb.programs)}개, 사실 {len(kb.facts)}건)")
-    return 0
-
-
-def _kb_stats(args: argparse.Namespace) -> int:
-    kb = _compiled(args, rebuild=False)
-    if kb is None:
-        return 1
-    order = kb.report_order()
-    header = ["id", "사업명", "부서", *order, "계"]
-    rows = []
-    for program in kb.programs.values():
-        counts = [sum(1 for f in program.facts if f.report == r) for r in order]
-        rows.append([program.id, program.short, program.department, *map(str, counts),
-                     str(sum(counts))])
-    totals = [sum(int(r[3 + i]) for r in rows) for i in range(len(order))]
-    rows.append(["합계", f"{len(rows)}개 사업", "", *map(str, totals), str(sum(totals))])
-    widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        print("  ".join(_pad(str(cell), w) for cell, w in zip(row, widths, strict=True)))
-    return 0
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 def _engine(args: argparse.Namespace):
     """The engine on the compiled knowledge base, or None after printing why not."""
     from bot import settings
     from bot.core.store import KnowledgeStore
+    from bot.kb_cli import knowledge_root
 
-    root = Path(args.knowledge or settings.knowledge_dir())
-    store = KnowledgeStore(root, settings.data_dir())
-    result = store.load()
+    root = knowledge_root(args)
+    if root is None:
+        return None
+    store = KnowledgeStore(root, settings.data_dir(), settings.knowledge_db(root))
+    try:
+        result = store.load()
+    except OSError as error:  # DATA_DIR missing, read-only or full
+        print(f"데이터베이스를 쓸 수 없습니다: {store.db_path} ({error.strerror or error})",
+              file=sys.stderr)
+        return None
     if result.problems:
         for problem in result.problems:
             print(problem, file=sys.stderr)
@@ -262,46 +192,6 @@ def _records():
     return records
 
 
-def _kb_reload(args: argparse.Namespace) -> int:
-    """Make the running bot (`jobbot serve`) reload: SIGHUP to the pid in DATA_DIR, then
-    wait for the reload it records in the bot's database."""
-    import os
-    import signal
-    import time
-
-    from bot import settings
-    from bot.curation import reload_history
-
-    pid_file = settings.data_dir() / "serve.pid"
-    try:
-        pid = int(pid_file.read_text(encoding="ascii").strip())
-        os.kill(pid, 0)
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-        print("실행 중인 봇(jobbot serve)을 찾지 못했습니다. 봇은 다음 시작 때 새 파일을 "
-              "읽습니다. 파일 검사는 `jobbot kb validate`로 할 수 있습니다.", file=sys.stderr)
-        return 1
-    records = _records()
-    try:
-        before = max((r["id"] for r in reload_history(records, 1)), default=0)
-        os.kill(pid, signal.SIGHUP)
-        deadline = time.monotonic() + args.timeout
-        while time.monotonic() < deadline:
-            latest = reload_history(records, 1)
-            if latest and latest[0]["id"] > before:
-                row = latest[0]
-                if row["result"] == "ok":
-                    print("지식베이스를 다시 불러왔습니다.\n" + row["summary"])
-                    return 0
-                print("지식베이스 검사에서 오류가 나와 다시 불러오지 않았습니다. 이전 "
-                      "지식베이스로 계속 답합니다.\n" + row["errors"], file=sys.stderr)
-                return 1
-            time.sleep(0.1)
-    finally:
-        records.close()
-    print(f"봇이 {args.timeout:.0f}초 안에 답하지 않았습니다 (pid {pid}).", file=sys.stderr)
-    return 1
-
-
 def _report_unanswered(args: argparse.Namespace) -> int:
     from bot.curation import render_unanswered, unanswered
 
@@ -317,19 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobbot", description="금천구 일자리창출과 JobBot")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    kb = sub.add_parser("kb", help="지식베이스 검사·빌드·통계")
-    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
-    validate = kb_sub.add_parser("validate", help="지식베이스 파일 검사")
-    validate.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
-    validate.set_defaults(func=_kb_validate)
-    reload = kb_sub.add_parser("reload", help="실행 중인 봇이 지식베이스를 다시 불러오게 하기")
-    reload.add_argument("--timeout", type=float, default=60.0, help="기다릴 초 (기본 60)")
-    reload.set_defaults(func=_kb_reload)
-    for name, func, text in (("build", _kb_build, "SQLite 데이터베이스로 컴파일"),
-                             ("stats", _kb_stats, "사업별·보고서별 사실 수")):
-        command = kb_sub.add_parser(name, help=text)
-        command.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
-        command.set_defaults(func=func)
+    from bot.kb_cli import add_parsers
+
+    add_parsers(sub)
 
     report = sub.add_parser("report", help="관리자 보고서")
     report_sub = report.add_subparsers(dest="report_command", required=True)

@@ -56,10 +56,20 @@ def check_settings(bot_token: str, signing_secret: str, app_token: str) -> list[
 
 
 def _load_store(knowledge: str | None):
+    from bot.core.build import MissingKnowledge, check_folder
     from bot.core.store import KnowledgeStore
 
-    store = KnowledgeStore(Path(knowledge or settings.knowledge_dir()), settings.data_dir())
-    result = store.load()
+    try:
+        root = check_folder(knowledge or settings.knowledge_dir())
+    except MissingKnowledge as error:
+        _say(str(error))
+        return None
+    store = KnowledgeStore(root, settings.data_dir(), settings.knowledge_db(root))
+    try:
+        result = store.load()
+    except OSError as error:  # DATA_DIR missing, read-only or full
+        _say(f"데이터베이스를 쓸 수 없습니다: {store.db_path} ({error.strerror or error})")
+        return None
     for problem in result.problems:
         _say(str(problem))
     if result.engine is None:

@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_REPO = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,11 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("KNOWLEDGE_DIR", "", "Folder of the knowledge base (reports.toml, programs/, "
-            "sources/). Empty: the knowledge/ folder shipped with the bot."),
-    Setting("DATA_DIR", "", "Folder for the compiled knowledge database and the bot's own "
-            "records. Empty: var/ beside the knowledge folder."),
+            "sources/). Empty: the knowledge/ folder shipped with the bot (read-only in an "
+            "installed package: `jobbot init DIR` copies it to DIR for editing)."),
+    Setting("DATA_DIR", "", "Folder for the compiled knowledge databases and the bot's own "
+            "records. Empty: var/ beside the knowledge folder; for the copy inside an "
+            "installed package, ~/.local/share/jobbot."),
     Setting("SLACK_BOT_TOKEN", "", "Bot token (xoxb-...) from the Slack app's OAuth page."),
     Setting("SLACK_SIGNING_SECRET", "", "Signing secret from the Slack app's Basic "
             "Information page; checks that HTTP requests come from Slack."),
@@ -68,14 +72,39 @@ def get(name: str) -> str:
     raise KeyError(f"undeclared setting {name}")
 
 
+def shipped_knowledge_dir() -> Path:
+    """The knowledge folder that comes with the bot: package data in an installed package
+    (`pip install .` puts knowledge/ at bot/knowledge), else knowledge/ of the checkout."""
+    installed = _PACKAGE / "knowledge"
+    return installed if installed.is_dir() else _PACKAGE.parent / "knowledge"
+
+
 def knowledge_dir() -> Path:
     value = get("KNOWLEDGE_DIR")
-    return Path(value).expanduser() if value else _REPO / "knowledge"
+    return Path(value).expanduser().absolute() if value else shipped_knowledge_dir()
 
 
 def data_dir() -> Path:
     value = get("DATA_DIR")
-    return Path(value).expanduser() if value else knowledge_dir().parent / "var"
+    if value:
+        return Path(value).expanduser().absolute()
+    knowledge = knowledge_dir()
+    if knowledge == _PACKAGE / "knowledge":  # never write inside an installed package
+        return Path.home() / ".local" / "share" / "jobbot"
+    return knowledge.parent / "var"
+
+
+def knowledge_db(root: str | Path) -> Path:
+    """The compiled database of a knowledge folder: DATA_DIR/knowledge.db for the
+    configured folder (KNOWLEDGE_DIR, or the shipped one), and a database of its own, named
+    after it, for any other folder (`--knowledge COPY`), so that one never overwrites the
+    other's."""
+    folder = Path(root).expanduser().resolve()
+    if folder == knowledge_dir().resolve():
+        return data_dir() / "knowledge.db"
+    slug = re.sub(r"[^\w-]+", "-", folder.name).strip("-")[:40] or "root"
+    digest = hashlib.sha256(str(folder).encode("utf-8")).hexdigest()[:10]
+    return data_dir() / f"knowledge-{slug}-{digest}.db"
 
 
 def id_list(name: str) -> frozenset[str]:

@@ -57,3 +57,13 @@ def engine():
     kb, problems = load(KNOWLEDGE)
     assert not problems, "\n".join(map(str, problems))
     return Engine(kb)
+
+
+@pytest.fixture(scope="session")
+def shipped_db(tmp_path_factory) -> Path:
+    """The shipped knowledge base, compiled once (read-only for the tests)."""
+    from bot.core.build import build
+
+    path = tmp_path_factory.mktemp("compiled") / "knowledge.db"
+    build(KNOWLEDGE, path)
+    return path

@@ -191,8 +191,9 @@ def test_build_writes_tables_and_full_text_index(kb_dir, tmp_path):
             "reports"} <= tables
     assert db["facts"].count == len(kb.facts) == 2
     assert db["budgets"].count == 1 and db["metrics"].count == 0
-    hits = list(db["programs"].search("공공근로"))
-    assert [h["id"] for h in hits] == ["public-works"]
+    hits = db.execute("select distinct program_id from search where id in "
+                      "(select rowid from search_fts where search_fts match '공공근로')")
+    assert [h[0] for h in hits] == ["public-works"]
     assert read_db(db_path).programs["public-works"].facts == kb.programs["public-works"].facts
     assert not is_stale(kb_dir, db_path)
 

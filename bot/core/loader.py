@@ -142,7 +142,7 @@ def _load_reports(root: Path, problems: list[Problem]) -> dict[str, Report]:
     rel = "reports.toml"
     path = root / rel
     if not path.exists():
-        problems.append(Problem(rel, 0, "", "파일이 없습니다"))
+        problems.append(Problem(rel, 0, "", f"파일이 없습니다: {path.absolute()}"))
         return {}
     data, text = _read_toml(path, rel, problems)
     if data is None:
@@ -165,7 +165,7 @@ def _load_reports(root: Path, problems: list[Problem]) -> dict[str, Report]:
         source = root / entry["file"]
         if not source.is_file():
             problems.append(Problem(rel, line, f"{where}.file",
-                                    f"보고서 파일이 없습니다: {entry['file']}"))
+                                    f"보고서 파일이 없습니다: {source.absolute()}"))
             continue
         if entry["id"] in reports:
             problems.append(Problem(rel, line, f"{where}.id", f"중복된 보고서 id: {entry['id']}"))
@@ -361,7 +361,10 @@ def _check_links(programs: dict[str, Program], problems: list[Problem]) -> None:
 
 def load(root: str | Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Load the knowledge directory. The knowledge base is only usable if problems is empty."""
-    root = Path(root)
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        return KnowledgeBase(reports={}, programs={}), [
+            Problem(str(root.absolute()), 0, "", "지식베이스 폴더가 없습니다")]
     problems: list[Problem] = []
     reports = _load_reports(root, problems)
     squashed = {rid: squash(r.text) for rid, r in reports.items()}
@@ -369,7 +372,8 @@ def load(root: str | Path) -> tuple[KnowledgeBase, list[Problem]]:
     declared: dict[str, str] = {}
     program_dir = root / "programs"
     if not program_dir.is_dir():
-        problems.append(Problem("programs/", 0, "", "사업 폴더가 없습니다"))
+        problems.append(Problem("programs/", 0, "",
+                                f"사업 폴더가 없습니다: {program_dir.absolute()}"))
     for path in sorted(program_dir.glob("*.toml")) if program_dir.is_dir() else []:
         program = _load_program(path, root, reports, squashed, declared, problems)
         if program is not None:
