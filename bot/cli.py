@@ -303,11 +303,14 @@ def _kb_reload(args: argparse.Namespace) -> int:
 
 
 def _report_unanswered(args: argparse.Namespace) -> int:
-    from bot.curation import render_unanswered, unanswered
+    from bot.curation import render_unanswered, render_undelivered, unanswered
 
     records = _records()
     try:
         print(render_unanswered(unanswered(records, args.days, args.limit), args.days))
+        undelivered = render_undelivered(records, args.days)
+        if undelivered:
+            print("\n" + undelivered)
     finally:
         records.close()
     return 0

@@ -61,27 +61,52 @@ class _Failure:
 
 
 @dataclass
+class _Stall:
+    seconds: float  # how long the answer is held back (the call is accepted first)
+    times: int
+    release: threading.Event  # set: answer at once
+
+
+@dataclass
 class FakeSlackAPI:
     """Answers like Slack: auth.test, chat.postMessage, chat.postEphemeral,
-    apps.connections.open (Socket Mode), anything else {"ok": true}; and POSTs to
-    /response/<name> like a response_url. Tokens are checked like Slack does."""
+    conversations.replies / conversations.history (with the messages' metadata when asked
+    for it), apps.connections.open (Socket Mode), anything else {"ok": true}; and POSTs to
+    /response/<name> like a response_url. Tokens are checked like Slack does.
+
+    `delay` makes every call take that long (a slow Slack); `fail` answers an error;
+    `stall` accepts a call (a message is posted) but holds its answer back, as when Slack's
+    reply comes after the client's timeout."""
 
     bot_token: str = BOT_TOKEN
     app_token: str = APP_TOKEN
     socket_url: str = ""  # what apps.connections.open hands out
+    delay: float = 0.0  # seconds before every answer
     calls: list[Call] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._cond = threading.Condition()
         self._failures: dict[str, _Failure] = {}
+        self._stalls: dict[str, _Stall] = {}
         self._ts = itertools.count(1)
+        self.messages: list[dict[str, Any]] = []  # what chat.postMessage posted
         api = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self._answer(_parse({k.lower(): v for k, v in self.headers.items()}, raw))
+
+            def do_GET(self) -> None:  # noqa: N802 - slack_sdk reads some methods with GET
+                query = self.path.partition("?")[2]
+                self._answer({k: v[0] for k, v in parse_qs(query).items()})
+
+            def _answer(self, body: dict[str, Any]) -> None:
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                status, extra, payload = api._handle(self.path, headers, _parse(headers, raw))
+                if api.delay:
+                    time.sleep(api.delay)
+                status, extra, payload = api._handle(self.path, headers, body)
+                api._hold(self.path)
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
                 for name, value in extra.items():
@@ -121,6 +146,21 @@ class FakeSlackAPI:
              headers: dict[str, str] | None = None) -> None:
         """The next `times` calls of `method` get HTTP `status` (e.g. 429 + Retry-After)."""
         self._failures[method] = _Failure(status, headers or {}, times)
+
+    def stall(self, method: str, seconds: float, times: int = 1) -> threading.Event:
+        """The next `times` calls of `method` are carried out at once (a post is posted)
+        but answered only after `seconds`, or when the returned event is set."""
+        release = threading.Event()
+        self._stalls[method] = _Stall(seconds, times, release)
+        return release
+
+    def _hold(self, path: str) -> None:
+        stall = self._stalls.get(path.removeprefix("/api/").split("?")[0])
+        with self._cond:
+            if stall is None or stall.times <= 0:
+                return
+            stall.times -= 1
+        stall.release.wait(stall.seconds)
 
     def calls_to(self, method: str) -> list[Call]:
         with self._cond:
@@ -168,7 +208,8 @@ class FakeSlackAPI:
         wanted = self.app_token if method == "apps.connections.open" else self.bot_token
         if token != wanted:
             return 200, {}, {"ok": False, "error": "invalid_auth"}
-        ts = f"1700000000.{next(self._ts):06d}"
+        # Like Slack's: the time of posting, unique (what conversations.history orders by).
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
         if method == "auth.test":
             return 200, {}, {"ok": True, "url": "https://jobbot-test.slack.com/",
                              "team": "Test", "user": "jobbot", "team_id": TEAM,
@@ -176,13 +217,40 @@ class FakeSlackAPI:
         if method == "chat.postMessage":
             if not body.get("channel"):
                 return 200, {}, {"ok": False, "error": "channel_not_found"}
+            message = {"type": "message", "text": body.get("text"), "ts": ts,
+                       "bot_id": BOT_ID, "user": BOT_USER}
+            if body.get("thread_ts"):
+                message["thread_ts"] = body["thread_ts"]
+            if body.get("metadata"):
+                metadata = body["metadata"]
+                message["metadata"] = (json.loads(metadata) if isinstance(metadata, str)
+                                       else metadata)
+            with self._cond:
+                self.messages.append({**message, "channel": body["channel"]})
             return 200, {}, {"ok": True, "channel": body["channel"], "ts": ts,
-                             "message": {"text": body.get("text"), "ts": ts}}
+                             "message": message}
+        if method in ("conversations.replies", "conversations.history"):
+            return 200, {}, {"ok": True, "messages": self._conversation(method, body),
+                             "has_more": False}
         if method == "chat.postEphemeral":
             return 200, {}, {"ok": True, "message_ts": ts}
         if method == "apps.connections.open":
             return 200, {}, {"ok": True, "url": self.socket_url}
         return 200, {}, {"ok": True}
+
+    def _conversation(self, method: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """A thread's replies (conversations.replies, ts = the thread), or a channel's
+        messages outside threads after `oldest` (conversations.history), oldest first."""
+        with self._cond:
+            found = [m for m in self.messages if m["channel"] == body.get("channel")]
+        if method == "conversations.replies":
+            found = [m for m in found if m.get("thread_ts") == body.get("ts")]
+        else:
+            found = [m for m in found if not m.get("thread_ts")
+                     and float(m["ts"]) > float(body.get("oldest") or 0)]
+        metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+        return [{k: v for k, v in m.items() if k != "channel" and (metadata or k != "metadata")}
+                for m in found]
 
     def _record(self, call: Call) -> None:
         with self._cond:
@@ -202,6 +270,12 @@ def _parse(headers: dict[str, str], raw: bytes) -> dict[str, Any]:
 # ---- requests as Slack sends them ------------------------------------------------------
 
 _ts = itertools.count(1)
+_triggers = itertools.count(1)
+
+
+def new_trigger_id() -> str:
+    """Slack gives every slash command and click its own trigger_id."""
+    return f"{next(_triggers)}.1234567890.abcdef{next(_triggers):06d}"
 
 
 def free_port() -> int:
@@ -247,16 +321,19 @@ def direct_message(text: str, *, channel: str = DM, user: str = ALICE,
 
 
 def command_body(text: str, response_url: str, *, command: str = "/jobs",
-                 channel: str = CHANNEL, user: str = ALICE) -> str:
+                 channel: str = CHANNEL, user: str = ALICE,
+                 trigger_id: str | None = None) -> str:
     return urlencode({
         "token": "legacy", "team_id": TEAM, "channel_id": channel, "channel_name": "general",
         "user_id": user, "user_name": "alice", "command": command, "text": text,
-        "api_app_id": "A0TEST", "response_url": response_url, "trigger_id": "1.2.3",
+        "api_app_id": "A0TEST", "response_url": response_url,
+        "trigger_id": trigger_id or new_trigger_id(),
     })
 
 
 def click_body(button: dict[str, Any], *, channel: str, response_url: str,
-               message: dict[str, Any] | None, user: str = ALICE) -> str:
+               message: dict[str, Any] | None, user: str = ALICE,
+               trigger_id: str | None = None) -> str:
     """A block_actions payload for clicking `button` on `message` (None: on an ephemeral
     message, which Slack sends without the message)."""
     container = {"type": "message", "channel_id": channel,
@@ -265,7 +342,8 @@ def click_body(button: dict[str, Any], *, channel: str, response_url: str,
     payload = {
         "type": "block_actions", "user": {"id": user, "username": "alice", "team_id": TEAM},
         "api_app_id": "A0TEST", "token": "legacy", "container": container,
-        "trigger_id": "1.2.3", "team": {"id": TEAM}, "channel": {"id": channel},
+        "trigger_id": trigger_id or new_trigger_id(), "team": {"id": TEAM},
+        "channel": {"id": channel},
         "response_url": response_url,
         "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
                      "text": button["text"], "value": button["value"],
@@ -340,12 +418,20 @@ def records(tmp_path: Path):
     db.close()
 
 
+def quick(**changes: Any):
+    """Patience with Slack in tenths of seconds instead of seconds (the same rules)."""
+    from bot.slack.delivery import Patience
+
+    return Patience(**{"timeout": 2.0, "retry_after_cap": 0.5, "backoff": (0.05, 0.1, 0.2),
+                       "backoff_cap": 0.3, "check_after": 0.1, **changes})
+
+
 @pytest.fixture
 def slack(engine, records, slack_api: FakeSlackAPI) -> Slack:
-    """The app on the shipped knowledge base, against the fake API. Listeners run before
-    the response (process_before_response), so a dispatch returns after the post."""
+    """The app on the shipped knowledge base, against the fake API. Requests are answered
+    before the response (process_before_response), so a dispatch returns after the post."""
     from bot.slack.app import build_app
 
     app = build_app(lambda: engine, records, token=BOT_TOKEN, signing_secret=SECRET,
-                    api_url=slack_api.api_url, process_before_response=True)
+                    api_url=slack_api.api_url, process_before_response=True, patience=quick())
     return Slack(app, slack_api)
