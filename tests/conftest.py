@@ -57,3 +57,11 @@ def engine():
     kb, problems = load(KNOWLEDGE)
     assert not problems, "\n".join(map(str, problems))
     return Engine(kb)
+
+
+@pytest.fixture(scope="session")
+def knowledge_db(tmp_path_factory) -> Path:
+    """The shipped knowledge base compiled once, for `jobbot serve` processes to copy."""
+    from serve_kit import build_knowledge
+
+    return build_knowledge(tmp_path_factory.mktemp("compiled"))

@@ -18,9 +18,9 @@ the next is taken:
     uncertain it may or may not have gone out and there is no way to check; not resent
     expired   left unfinished by a process that died, found too late to answer
 
-Each job records its owner (host:pid:token of the process working on it); a process keeps
-a heartbeat in `slack_workers`, so that another may take over the unfinished jobs of one
-that died (see worker.py).
+Each job records its owner (host:pid:start time of the process working on it), and each
+process keeps a heartbeat in `slack_workers`, so that another may take over the
+unfinished jobs of one that died (see worker.py and `_dead`).
 
 When the database cannot be written (a full disk, a read-only folder), jobs are still
 claimed and answered, in this process's memory: the answer matters more than the record.
@@ -39,6 +39,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.records import EVENT_RETENTION, Records, now
@@ -75,7 +76,7 @@ def _iso(epoch: float) -> str:
 class JobStore:
     def __init__(self, records: Records):
         self.records = records
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = owner_id()
         self.trouble = records.trouble
         self._memory: OrderedDict[str, None] = OrderedDict()  # ids claimed while failing
         self._memory_lock = threading.Lock()
@@ -188,7 +189,7 @@ class JobStore:
         taken = []
         for row in rows:
             owner = row[9]
-            if not _dead(owner, beats.get(owner), stale_after, self.owner):
+            if owner == self.owner or not _dead(owner, beats.get(owner), stale_after):
                 continue
             late = row[3] < time.time() - window
             try:
@@ -211,23 +212,38 @@ class JobStore:
         return taken
 
 
-def _dead(owner: str, beat: float | None, stale_after: float, me: str) -> bool:
-    """Whether the process `owner` (host:pid:token) is gone: on this host, when its pid
-    is not running or is this process's (a restarted container reuses pids); anywhere,
-    when its heartbeat stopped more than `stale_after` seconds ago."""
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    my_host, _, my_rest = me.partition(":")
-    if host == my_host and pid_text.isdigit():
+def _started(pid: int) -> str | None:
+    """When process `pid` started (Linux: clock ticks since boot), or None when unknown:
+    with its pid, it names a process even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def owner_id() -> str:
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_started(pid) or uuid.uuid4().hex[:8]}"
+
+
+def _dead(owner: str, beat: float | None, stale_after: float) -> bool:
+    """Whether the process `owner` (host:pid:start) is gone. On this host: its pid is not
+    running, or is running a process that started at another time (a reused pid, as in a
+    restarted container). Elsewhere: its heartbeat stopped `stale_after` seconds ago."""
+    host, pid_text, started = (owner.split(":") + ["", ""])[:3]
+    if host == socket.gethostname() and pid_text.isdigit():
         pid = int(pid_text)
-        if pid == int(my_rest.partition(":")[0]):
-            return True
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             return True
         except PermissionError:
             pass  # running, as someone else
+        now_started = _started(pid)
+        if now_started is not None:
+            return now_started != started
     return beat is None or beat < time.time() - stale_after
 
 
