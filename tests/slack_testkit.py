@@ -53,6 +53,11 @@ class Call:
         return json.dumps(self.body, ensure_ascii=False)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a bot killed mid-request, a timeout) is no error."""
+
+
 @dataclass
 class _Failure:
     status: int
@@ -119,7 +124,7 @@ class FakeSlackAPI:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         # A short poll interval: shutdown() waits for it at every test's teardown.
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},

@@ -29,6 +29,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from .blocks import Message
+from .client import RETRY_AFTER_CAP
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class Patience:
     """How long to wait for Slack, and how often to try again."""
 
     timeout: float = 10.0  # seconds per request
-    retry_after_cap: float = 10.0  # the longest a 429's Retry-After is waited out
+    retry_after_cap: float = RETRY_AFTER_CAP  # the longest a 429's Retry-After is waited out
     backoff: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)  # after failures 1, 2, …; then cap
     backoff_cap: float = 15.0
     check_after: float = 2.0  # wait before looking whether an unanswered post went out
