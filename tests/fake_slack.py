@@ -40,6 +40,8 @@ class Call:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 128  # listen backlog: at 5, bursts of connections wait for SYN resends
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away (a bot killed mid-request, a timeout) is no error."""
 
