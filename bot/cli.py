@@ -193,11 +193,14 @@ def _records():
 
 
 def _report_unanswered(args: argparse.Namespace) -> int:
-    from bot.curation import render_unanswered, unanswered
+    from bot.curation import render_unanswered, render_undelivered, unanswered
 
     records = _records()
     try:
         print(render_unanswered(unanswered(records, args.days, args.limit), args.days))
+        undelivered = render_undelivered(records, args.days)
+        if undelivered:
+            print("\n" + undelivered)
     finally:
         records.close()
     return 0

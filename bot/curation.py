@@ -146,3 +146,22 @@ def render_unanswered(groups: list[Group], days: int) -> str:
         if others:
             lines.append("   비슷한 질문: " + " / ".join(f"“{e}”" for e in others))
     return "\n".join(lines)
+
+
+def render_undelivered(records: Records, days: int) -> str:
+    """Answers that never reached Slack in the last `days` days (bot.slack.jobs), for the
+    same report; empty when there are none."""
+    from bot.messages import slack_texts
+    from bot.slack.jobs import undelivered
+
+    rows = undelivered(records, days)
+    if not rows:
+        return ""
+    t = slack_texts("ko")
+    lines = [t["undelivered_head"].format(n=len(rows))]
+    for row in rows[:20]:
+        lines.append(t["undelivered_line"].format(
+            at=row["at"][:16].replace("T", " "), user=row["user"] or "-",
+            text=" ".join(row["text"].split())[:80] or row["kind"],
+            state=t["undelivered_state"][row["state"]], error=row["error"] or "-"))
+    return "\n".join(lines)

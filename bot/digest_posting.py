@@ -17,8 +17,8 @@ claimer posts; it then records the message's ts, or what went wrong:
   `sqlite-utils query var/bot.db "UPDATE digest_posts SET status='failed' WHERE …"`.
 
 For the same reason the Slack client used here retries only what cannot have posted
-(rate limits, failures to connect), unlike the app's client, which also retries timeouts
-and 5xx for answers where a rare duplicate is harmless.
+(rate limits, failures to connect). Answers follow the same rule, and look in the thread
+before resending one that may have gone out (bot.slack.delivery).
 """
 
 from __future__ import annotations
@@ -34,16 +34,13 @@ from urllib.error import HTTPError, URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.core.digest import Digest, compose
 from bot.core.engine import Engine
 from bot.records import Records, now
 from bot.slack.blocks import Message
-from bot.slack.client import MAX_RETRIES, web_client
+from bot.slack.client import MAX_RETRIES, CappedRateLimitRetryHandler, web_client
 from bot.slack.digest_blocks import digest_message
 
 log = logging.getLogger(__name__)
@@ -82,7 +79,7 @@ def posting_client(token: str, api_url: str = "") -> WebClient:
     errors connecting or sending (urllib's URLError: no answer could have been produced)."""
     client = web_client(token, api_url)
     client.retry_handlers = [
-        RateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        CappedRateLimitRetryHandler(max_retry_count=MAX_RETRIES),  # Retry-After, capped
         ConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES, error_types=[URLError]),
     ]
     return client

@@ -217,6 +217,35 @@ SLACK_KO = {
     "serve_knowledge_stale": ("경고: 지식베이스 파일에 오류가 있어 이전에 빌드한 데이터베이스로 "
                               "답합니다."),
     "serve_http": "JobBot이 http://{host}:{port}/slack/events 에서 Slack 요청을 받습니다.",
+    "serve_recovered": "멈췄던 봇이 끝내지 못한 Slack 요청 {n}건을 이어서 답합니다.",
+    "serve_data_readonly": ("데이터 폴더 {path}에 쓸 수 없습니다 ({error}). 읽기 전용이거나 권한이 "
+                            "없습니다. 폴더 권한을 고치거나 DATA_DIR을 쓸 수 있는 폴더로 바꾼 뒤 "
+                            "다시 시작해 주세요."),
+    "serve_data_full": ("데이터 폴더 {path}의 디스크가 가득 찼습니다 ({error}). 공간을 비우거나 "
+                        "DATA_DIR을 여유 있는 디스크로 바꾼 뒤 다시 시작해 주세요."),
+    "serve_data_failed": ("데이터 폴더 {path}를 쓸 수 없습니다 ({error}). DATA_DIR 설정과 "
+                          "디스크를 확인해 주세요."),
+    "serve_records_corrupt": ("봇 기록 데이터베이스 {path}가 손상되었습니다 ({error}). 파일을 "
+                              "다른 곳으로 옮겨 두고 다시 시작하면 새로 만듭니다 (그동안의 "
+                              "질문·피드백 기록은 옮긴 파일에 남습니다)."),
+    "serve_kb_rebuilt": ("경고: 지식베이스 데이터베이스 {path}가 손상되어({error}) 지식 파일에서 "
+                         "다시 만들었습니다."),
+    "serve_kb_corrupt": ("지식베이스 데이터베이스 {path}가 손상되었고({error}), 지식 파일에 위의 "
+                         "오류가 있어 다시 만들 수도 없습니다. 오류가 난 파일을 고친 뒤 "
+                         "(`jobbot kb validate`로 확인) 다시 시작해 주세요."),
+    "serve_crashed": ("예상하지 못한 오류로 봇을 시작하지 못했습니다 ({error}). LOG_LEVEL=DEBUG로 "
+                      "다시 실행하면 자세한 내용이 기록됩니다."),
+    # the log, while serving (said once each)
+    "records_failing": ("bot.db에 기록하지 못합니다 ({error}). 답은 계속 보내지만, 질문 기록과 "
+                        "중복 답변 방지는 이 프로세스의 메모리로만 합니다. 데이터 폴더의 "
+                        "디스크 공간과 권한을 확인해 주세요."),
+    "records_recovered": "bot.db에 다시 기록합니다.",
+    # the admins' report (`/jobs unanswered`, `jobbot report unanswered`)
+    "undelivered_head": "Slack에 보내지 못한 답 {n}건 (질문한 분께 직접 알려 주세요):",
+    "undelivered_line": "· {at} {user} “{text}” — {state} ({error})",
+    "undelivered_state": {"failed": "보내지 못함",
+                          "uncertain": "전송 여부 불확실(다시 보내지 않음)",
+                          "expired": "봇이 멈춰 답하지 못함"},
     "serve_socket": "JobBot이 Socket Mode로 Slack에 연결합니다.",
 }
 

@@ -9,6 +9,7 @@ timeout makes a writer wait for another instead of failing.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import sqlite3
@@ -21,6 +22,8 @@ from typing import Any
 
 import sqlite_utils
 
+log = logging.getLogger(__name__)
+
 DB_NAME = "bot.db"
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another process's transaction
 EVENT_RETENTION = timedelta(days=2)  # Slack retries within minutes; keep a wide margin
@@ -31,8 +34,35 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class WriteTrouble:
+    """Says once (one line, no traceback) that bot.db cannot be written — a full disk, a
+    read-only folder — and once that it can be again: the bot keeps answering meanwhile,
+    and a log line per question would bury everything else."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.failing = False
+
+    def failed(self, error: Exception) -> None:
+        from bot.messages import slack_texts
+
+        with self._lock:
+            first, self.failing = not self.failing, True
+        if first:
+            log.error(slack_texts("ko")["records_failing"].format(error=error))
+
+    def ok(self) -> None:
+        from bot.messages import slack_texts
+
+        with self._lock:
+            recovered, self.failing = self.failing, False
+        if recovered:
+            log.warning(slack_texts("ko")["records_recovered"])
+
+
 class Records:
     def __init__(self, path: str | Path):
+        self.trouble = WriteTrouble()
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: no implicit transactions, so `transaction()` alone decides
@@ -42,6 +72,9 @@ class Records:
                                check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
         self.db.enable_wal()
+        # In WAL mode NORMAL loses no committed transaction when the process is killed
+        # (only, at worst, the last ones on a power cut) and spares an fsync per commit.
+        conn.execute("PRAGMA synchronous=NORMAL")
         self._lock = threading.RLock()
         self._owner = f"{socket.gethostname()}:{os.getpid()}"
         self.ensure_table("processed_events",
@@ -61,6 +94,11 @@ class Records:
             self.db[name].create(columns, pk=pk, if_not_exists=True)
             for column in indexes:
                 self.db[name].create_index([column], if_not_exists=True)
+
+    def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple]:
+        """Rows of a read, on the shared connection (under its lock)."""
+        with self._lock:
+            return self.db.execute(sql, params).fetchall()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:

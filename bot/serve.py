@@ -19,8 +19,8 @@ from pathlib import Path
 from bot import settings
 from bot.messages import slack_texts
 
-EXIT_SETTINGS = 2  # the settings are wrong: fix .env
-EXIT_FAILED = 1  # Slack, the network or the knowledge base failed
+EXIT_SETTINGS = 2  # fix something first: the settings, the data folder, the knowledge files
+EXIT_FAILED = 1  # Slack or the network failed
 
 _BOT_TOKEN = re.compile(r"xoxb-[0-9A-Za-z-]+")
 _APP_TOKEN = re.compile(r"xapp-[0-9A-Za-z-]+")
@@ -55,31 +55,6 @@ def check_settings(bot_token: str, signing_secret: str, app_token: str) -> list[
     return problems
 
 
-def _load_store(knowledge: str | None):
-    from bot.core.build import MissingKnowledge, check_folder
-    from bot.core.store import KnowledgeStore
-
-    try:
-        root = check_folder(knowledge or settings.knowledge_dir())
-    except MissingKnowledge as error:
-        _say(str(error))
-        return None
-    store = KnowledgeStore(root, settings.data_dir(), settings.knowledge_db(root))
-    try:
-        result = store.load()
-    except OSError as error:  # DATA_DIR missing, read-only or full
-        _say(f"데이터베이스를 쓸 수 없습니다: {store.db_path} ({error.strerror or error})")
-        return None
-    for problem in result.problems:
-        _say(str(problem))
-    if result.engine is None:
-        _say(T["serve_knowledge_failed"])
-        return None
-    if result.problems:
-        _say(T["serve_knowledge_stale"])
-    return store
-
-
 def _build_app(store, records, bot_token: str, signing_secret: str):
     """The app (its start checks the token with auth.test), or None after saying why
     Slack refused or could not be reached."""
@@ -88,13 +63,15 @@ def _build_app(store, records, bot_token: str, signing_secret: str):
 
     from bot import digest_config
     from bot.slack.app import build_app
+    from bot.slack.delivery import Patience
 
     try:
         return build_app(store, records, token=bot_token, signing_secret=signing_secret,
                          api_url=settings.get("SLACK_API_URL"),
                          command=settings.get("SLASH_COMMAND"),
                          admins=settings.id_list("ADMIN_USER_IDS"),
-                         digest_config=digest_config.load())  # checked by serve()
+                         digest_config=digest_config.load(),  # checked by serve()
+                         patience=Patience(timeout=settings.number("SLACK_TIMEOUT")))
     except BoltError as error:  # bolt raises it while handling Slack's SlackApiError
         cause = error.__context__
         code = cause.response.get("error") if isinstance(cause, SlackApiError) else error
@@ -159,17 +136,16 @@ def _run_socket_mode(app, app_token: str) -> int:
     return 0
 
 
-def _run_http(app, host: str, port: int) -> int:
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
-    from waitress import create_server
+def _run_http(app, signing_secret: str, host: str, port: int) -> int:
+    from bot.slack.http import PATH, make_server
 
     try:
-        server = create_server(SlackRequestHandler(app), host=host, port=port, threads=8,
-                               ident="JobBot")
+        server = make_server(app, signing_secret, host, port)
     except OSError as error:
         _say(T["serve_port_failed"].format(host=host, port=port, error=error))
         return EXIT_FAILED
-    _say(T["serve_http"].format(host=host, port=server.effective_port))
+    _say(T["serve_http"].format(host=host, port=server.effective_port).replace(
+        "/slack/events", PATH))
     _stop_on_sigterm()
     try:
         server.run()
@@ -188,9 +164,19 @@ def _log_level() -> str:
 def serve(host: str, port: int, knowledge: str | None = None) -> int:
     logging.basicConfig(level=_log_level(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return _serve(host, port, knowledge)
+    except Exception as error:  # a bug: one line for whoever runs it, details at DEBUG
+        logging.getLogger(__name__).debug("serve failed", exc_info=True)
+        _say(T["serve_crashed"].format(error=f"{type(error).__name__}: {error}"[:300]))
+        return EXIT_FAILED
+
+
+def _serve(host: str, port: int, knowledge: str | None) -> int:
     bot_token = settings.get("SLACK_BOT_TOKEN")
     signing_secret = settings.get("SLACK_SIGNING_SECRET")
     app_token = settings.get("SLACK_APP_TOKEN")
+    from bot import startup
     from bot.digest_config import ConfigError
     from bot.scheduler import setting_problems, start_from_settings
 
@@ -200,14 +186,18 @@ def serve(host: str, port: int, knowledge: str | None = None) -> int:
             _say(problem)
         return EXIT_SETTINGS
 
-    from bot.records import DB_NAME, Records
-
-    store = _load_store(knowledge)
+    data_dir = settings.data_dir()
+    if not startup.writable_data_dir(data_dir):
+        return EXIT_SETTINGS
+    store = startup.knowledge_store(Path(knowledge or settings.knowledge_dir()), data_dir)
     if store is None:
-        return EXIT_FAILED
-    records = Records(settings.data_dir() / DB_NAME)
+        return EXIT_SETTINGS
+    records = startup.records(data_dir)
+    if records is None:
+        return EXIT_SETTINGS
     pid_file = None
     scheduler = None  # the weekly digest's, when DIGEST_SCHEDULE is set
+    jobs = None  # the app's answering threads
     try:
         app = _build_app(store, records, bot_token, signing_secret)
         if app is None:
@@ -220,10 +210,18 @@ def serve(host: str, port: int, knowledge: str | None = None) -> int:
             return EXIT_SETTINGS
         _reload_on_sighup(store, records)
         pid_file = _write_pid()
+        from bot.slack.app import jobs_of
+
+        jobs = jobs_of(app)
+        taken = jobs.start()  # first: answers a stopped bot left unfinished
+        if taken:
+            _say(T["serve_recovered"].format(n=taken))
         if app_token:
             return _run_socket_mode(app, app_token)
-        return _run_http(app, host, port)
+        return _run_http(app, signing_secret, host, port)
     finally:
+        if jobs is not None:
+            jobs.stop()  # a send under way ends; what waits stays for the next start
         if scheduler is not None:
             scheduler.stop()  # lets a post under way finish and record how it went
         if pid_file is not None:

@@ -35,6 +35,8 @@ SETTINGS: tuple[Setting, ...] = (
             "When set, `jobbot serve` uses Socket Mode (no public URL needed)."),
     Setting("SLACK_API_URL", "", "Base URL of the Slack Web API, e.g. "
             "http://127.0.0.1:8888/api/ for tests. Empty: Slack's own."),
+    Setting("SLACK_TIMEOUT", "10", "Seconds to wait for each Slack Web API request. An answer "
+            "that times out is never sent again before checking that it did not go out."),
     Setting("SLASH_COMMAND", "/jobs", "Name of the slash command the app answers."),
     Setting("ADMIN_USER_IDS", "", "Comma-separated Slack user IDs of admins (reload, reports)."),
     Setting("TEAM_LEAD_USER_IDS", "", "Comma-separated Slack user IDs of team leads: they "
@@ -105,6 +107,17 @@ def knowledge_db(root: str | Path) -> Path:
     slug = re.sub(r"[^\w-]+", "-", folder.name).strip("-")[:40] or "root"
     digest = hashlib.sha256(str(folder).encode("utf-8")).hexdigest()[:10]
     return data_dir() / f"knowledge-{slug}-{digest}.db"
+
+
+def number(name: str) -> float:
+    """A setting that is a positive number (its default when it is not one)."""
+    try:
+        value = float(get(name))
+    except ValueError:
+        value = 0.0
+    if value > 0:
+        return value
+    return float(next(s.default for s in SETTINGS if s.name == name))
 
 
 def id_list(name: str) -> frozenset[str]:

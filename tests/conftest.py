@@ -67,3 +67,11 @@ def shipped_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("compiled") / "knowledge.db"
     build(KNOWLEDGE, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def knowledge_db(tmp_path_factory) -> Path:
+    """The shipped knowledge base compiled once, for `jobbot serve` processes to copy."""
+    from serve_kit import build_knowledge
+
+    return build_knowledge(tmp_path_factory.mktemp("compiled"))

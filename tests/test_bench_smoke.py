@@ -69,3 +69,16 @@ def test_benchmark_measures_and_reports_the_smallest_size():
     assert result["peak_rss_mb"] > 0 and result["engine_s"] > 0
     text = run.report([result], None)
     assert "| 100 | 100 |" in text and "median answer at 10,000 programs" in text
+
+
+def test_slack_load_runs_a_tiny_level_and_a_kill(tmp_path, knowledge_db):
+    """bench/slack_load.py end to end at its smallest (its figures are not asserted)."""
+    from bench import slack_load
+
+    result = slack_load.level(knowledge_db, tmp_path, 0.0, 2, 6)
+    assert result["requests"] == 6 and result["not_200"] == 0
+    assert result["answers_min"] == result["answers_max"] == 1
+    killed = slack_load.kills(knowledge_db, tmp_path, rounds=1, count=10)
+    assert killed["events"] == 20 and killed["unanswered"] == killed["duplicated"] == 0
+    text = slack_load.report([result], killed)
+    assert "| 0 s | 2 | 6 | 0 |" in text and "kill -9 ×1" in text

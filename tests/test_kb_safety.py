@@ -79,7 +79,7 @@ def test_serve_with_a_missing_folder_fails_before_slack(tmp_path):
     env = base_env(data, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="0" * 32,
                    SLACK_APP_TOKEN="", SLACK_API_URL="http://127.0.0.1:9/api/")
     out = jobbot(env, "serve", "--knowledge", str(missing), cwd=tmp_path)
-    assert out.returncode == 1 and f"지식베이스 폴더가 없습니다: {missing}" in out.stderr
+    assert out.returncode == 2 and f"지식베이스 폴더가 없습니다: {missing}" in out.stderr
     assert "Traceback" not in out.stderr
 
 

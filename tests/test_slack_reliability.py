@@ -9,18 +9,32 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import REPO
-from slack_testkit import BOT_TOKEN, BOT_USER, SECRET, Slack, direct_message, mention
+from slack_testkit import (
+    BOT_TOKEN,
+    BOT_USER,
+    SECRET,
+    Slack,
+    block_text,
+    command_body,
+    direct_message,
+    mention,
+    quick,
+)
 
 from bot.records import Records
 
 pytest_plugins = ("slack_testkit",)
 
+ADMIN = "U0ADMIN"
 
-def _app(engine, records, slack_api) -> Slack:
+
+def _app(engine, records, slack_api, **patience) -> Slack:
     from bot.slack.app import build_app
 
     return Slack(build_app(lambda: engine, records, token=BOT_TOKEN, signing_secret=SECRET,
-                           api_url=slack_api.api_url, process_before_response=True), slack_api)
+                           api_url=slack_api.api_url, process_before_response=True,
+                           admins=frozenset({ADMIN}), patience=quick(**patience)),
+                 slack_api)
 
 
 # ---- retries and duplicates ----------------------------------------------------------------
@@ -116,16 +130,50 @@ def test_server_errors_are_retried_then_posted(slack, slack_api):
     assert len(slack_api.posts()) == 1
 
 
-def test_a_post_that_keeps_failing_is_logged_and_the_app_goes_on(slack, slack_api, caplog):
-    slack_api.fail("chat.postMessage", 500, times=3)  # the first try and both retries
-    response = slack.event(mention(f"<@{BOT_USER}> 공공근로 2021년 예산"))
+def test_three_500s_in_a_row_still_answer_once_looking_before_each_resend(slack, slack_api):
+    """Failure 4: three 500s used to drop the answer. A 500 may come after Slack posted,
+    so each resend follows a look in the thread for the answer's marker."""
+    slack_api.fail("chat.postMessage", 500, times=3)
+    response = slack.event(mention(f"<@{BOT_USER}> 공공근로 2021년 예산"), "Ev500")
 
     assert response.status == 200
-    assert slack_api.posts() == []
-    assert "chat.postMessage to C0GENERAL failed" in caplog.text
+    attempts = slack_api.calls_to("chat.postMessage")
+    assert [c.headers.get("x-failed") for c in attempts] == ["500", "500", "500", None]
+    looks = slack_api.calls_to("conversations.replies")
+    assert len(looks) == 3 and all(c.body["include_all_metadata"] for c in looks)
+    [post] = slack_api.posts()
+    assert "2,225,633" in post.body["text"]
+    assert post.body["metadata"] == {"event_type": "jobbot_answer",
+                                     "event_payload": {"job": "Ev500"}}
 
-    slack.event(mention(f"<@{BOT_USER}> 일자리카페 몇 시까지 해"))
+
+def test_three_429s_in_a_row_still_answer_once(slack, slack_api):
+    """Failure 4: a 429 means Slack did nothing, so it is simply sent again (no look)."""
+    slack_api.fail("chat.postMessage", 429, times=3, headers={"Retry-After": "0"})
+    slack.event(direct_message("일자리카페 몇 시까지 해"))
+
+    assert len(slack_api.calls_to("chat.postMessage")) == 4
+    assert slack_api.calls_to("conversations.history") == []
     assert len(slack_api.posts()) == 1
+
+
+def test_an_answer_slack_never_takes_is_recorded_for_the_admins(engine, records, slack_api,
+                                                                caplog):
+    """Failure 4: when Slack keeps failing past the deadline the answer is given up (not
+    retried forever), logged once, and listed in the admins' report."""
+    slack = _app(engine, records, slack_api, give_up_after=0.5)
+    slack_api.fail("chat.postMessage", 500, times=1000)
+    assert slack.event(mention(f"<@{BOT_USER}> 공공근로 2021년 예산")).status == 200
+    assert slack_api.posts() == []
+    assert caplog.text.count("was not delivered") == 1
+
+    slack_api.fail("chat.postMessage", 500, times=0)
+    slack.send(command_body("unanswered", slack_api.response_url("report"),
+                            user=ADMIN), "application/x-www-form-urlencoded")
+    [report] = slack_api.responses()
+    text = block_text(report.body["blocks"])
+    assert "Slack에 보내지 못한 답 1건" in text
+    assert "공공근로 2021년 예산" in text and "보내지 못함" in text
 
 
 def test_response_url_errors_are_retried_too(slack, slack_api):

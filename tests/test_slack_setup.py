@@ -13,7 +13,8 @@ def test_manifest_declares_what_the_app_uses():
     manifest = yaml.safe_load((REPO / "slack-manifest.yml").read_text(encoding="utf-8"))
 
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
-        "app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "commands"}
+        "app_mentions:read", "chat:write", "im:history", "im:read", "im:write", "commands",
+        "channels:history", "groups:history", "mpim:history"}
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
         "app_mention", "message.im"]
     [command] = manifest["features"]["slash_commands"]

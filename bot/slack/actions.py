@@ -3,16 +3,15 @@ the question was asked (the thread, the DM, or in place of an ephemeral reply)."
 
 from __future__ import annotations
 
-import re
 from typing import Any
-
-from slack_bolt import Ack, App
 
 from bot.messages import slack_texts
 
 from .asking import ConversationKey, conversation_key
 from .blocks import CLARIFY_ACTION, notice_message, read_button_value
+from .delivery import Reply
 from .deps import Deps
+from .intake import Intake
 
 
 def _where(body: dict[str, Any]) -> tuple[str, str | None, bool, ConversationKey]:
@@ -31,10 +30,9 @@ def _where(body: dict[str, Any]) -> tuple[str, str | None, bool, ConversationKey
     return channel, thread_ts, False, conversation_key(channel, thread_ts)
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.action(re.compile(rf"^{CLARIFY_ACTION}:"))
-    def on_clarify(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
+def register(intake: Intake, deps: Deps) -> None:
+    def on_clarify(body: dict[str, Any]) -> Reply | None:
+        action = (body.get("actions") or [{}])[0]
         channel, thread_ts, ephemeral, key = _where(body)
         picked = read_button_value(action.get("value") or "")
         if picked is None:
@@ -44,7 +42,11 @@ def register(app: App, deps: Deps) -> None:
             message = deps.answer(question, key, show_question=True, program_hint=program_id,
                                   user=(body.get("user") or {}).get("id", ""), channel=channel)
         if ephemeral:
-            if body.get("response_url"):
-                deps.poster.respond(body["response_url"], message, replace_original=True)
-        else:
-            deps.poster.post(channel, message, thread_ts=thread_ts)
+            if not body.get("response_url"):
+                return None
+            return Reply.respond(body["response_url"], message, replace_original=True)
+        container = body.get("container") or {}
+        return Reply.post(channel, message, thread_ts=thread_ts,
+                          after_ts=container.get("message_ts", ""))
+
+    intake.on_action(CLARIFY_ACTION, on_clarify)

@@ -4,10 +4,7 @@ refused ones included, is recorded."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
-
-from slack_bolt import Ack, App
 
 from bot.admin import reload_knowledge
 from bot.core.store import KnowledgeStore
@@ -17,6 +14,7 @@ from bot.curation import (
     record_reload,
     reload_history,
     render_unanswered,
+    render_undelivered,
     unanswered,
 )
 from bot.messages import slack_texts
@@ -24,7 +22,9 @@ from bot.records import Records
 
 from .blocks import FEEDBACK_ACTION, Message, notice_message
 from .commands import CommandRequest, Subcommand
+from .delivery import Reply
 from .deps import Deps
+from .intake import Intake
 
 DEFAULT_DAYS = 30
 HISTORY = 10
@@ -56,7 +56,9 @@ def subcommands(deps: Deps, store: KnowledgeStore | None,
             return notice_message(t["admin_only"])
         arg = request.args.strip()
         days = int(arg) if arg.isdigit() and 0 < int(arg) <= 3650 else DEFAULT_DAYS
-        return notice_message(render_unanswered(unanswered(records, days), days))
+        text = render_unanswered(unanswered(records, days), days)
+        return notice_message("\n\n".join(filter(None, [text,
+                                                          render_undelivered(records, days)])))
 
     return {"reload": reload, "다시불러오기": reload, "unanswered": report, "미답변": report}
 
@@ -73,12 +75,11 @@ def _history(records: Records) -> str:
     return "\n".join(lines)
 
 
-def register(app: App, deps: Deps, records: Records) -> None:
+def register(intake: Intake, deps: Deps, records: Records) -> None:
     ensure_tables(records)
 
-    @app.action(re.compile(rf"^{FEEDBACK_ACTION}:(up|down)$"))
-    def on_feedback(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
+    def on_feedback(body: dict[str, Any]) -> Reply | None:
+        action = (body.get("actions") or [{}])[0]
         user = (body.get("user") or {}).get("id", "")
         vote = 1 if action.get("action_id", "").endswith(":up") else -1
         value = action.get("value") or ""
@@ -86,6 +87,9 @@ def register(app: App, deps: Deps, records: Records) -> None:
         t = slack_texts("ko")
         channel = (body.get("container") or {}).get("channel_id") or (
             body.get("channel") or {}).get("id", "")
-        if channel and user:
-            deps.poster.post_ephemeral(channel, user, notice_message(
-                t["feedback_thanks"] if ok else t["button_invalid"]))
+        if not (channel and user):
+            return None
+        return Reply.ephemeral(channel, user, notice_message(
+            t["feedback_thanks"] if ok else t["button_invalid"]))
+
+    intake.on_action(FEEDBACK_ACTION, on_feedback)

@@ -1,6 +1,7 @@
 """The slash command (`/jobs`, setting SLASH_COMMAND): `/jobs 질문` answers, and a first
 word naming a subcommand runs it instead. Subcommands are a dict, so a new one (digest,
-reload) is a function and one entry. Replies are ephemeral, through the response_url."""
+reload) is a function and one entry. Replies are ephemeral, through the response_url,
+sent after the ack (worker.py): a reload or a report may take its time."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
-
 from bot.messages import slack_texts
 
 from .asking import conversation_key
 from .blocks import Message, help_message, notice_message, programs_message
+from .delivery import Reply
 from .deps import Deps
+from .intake import Intake
 from .text import to_plain
 
 log = logging.getLogger(__name__)
@@ -59,16 +60,19 @@ def _reply(deps: Deps, body: dict[str, Any], table: Mapping[str, Subcommand]) ->
                        channel=body.get("channel_id", ""))
 
 
-def register(app: App, deps: Deps, subcommands: Mapping[str, Subcommand] | None = None) -> None:
+def register(intake: Intake, deps: Deps,
+             subcommands: Mapping[str, Subcommand] | None = None) -> None:
     table = {**SUBCOMMANDS, **(subcommands or {})}
 
-    @app.command(deps.command)
-    def on_command(ack: Ack, body: dict[str, Any]) -> None:
-        ack()  # first: Slack shows an error after 3 seconds without it
+    def on_command(body: dict[str, Any]) -> Reply | None:
         try:
             message = _reply(deps, body, table)
-        except Exception:
-            log.exception("%s %r failed", deps.command, body.get("text", "")[:200])
+        except Exception as error:
+            log.error("%s %r failed: %r", deps.command, body.get("text", "")[:200], error)
+            log.debug("%s failed", deps.command, exc_info=True)
             message = notice_message(slack_texts("ko")["error"])
-        if message is not None and body.get("response_url"):
-            deps.poster.respond(body["response_url"], message)
+        if message is None or not body.get("response_url"):
+            return None
+        return Reply.respond(body["response_url"], message)
+
+    intake.on_command(on_command)

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from slack_bolt import Ack, App
-
 from bot.core.digest import DEPARTMENTS, compose, teams
 from bot.digest_config import DigestConfig
 from bot.digest_posting import ALREADY, FAILED, POSTED, DigestPoster, Outcome, posting_client
@@ -20,8 +18,10 @@ from bot.records import Records
 
 from .blocks import Message, notice_message
 from .commands import CommandRequest, Subcommand
+from .delivery import Reply
 from .deps import Deps
 from .digest_blocks import POST_ACTION, digest_message, read_button_value
+from .intake import Intake
 
 log = logging.getLogger(__name__)
 
@@ -118,14 +118,17 @@ def _click(deps: Deps, digests: DigestFeature, body: dict[str, Any],
     return _outcome_message(outcome, digests.config)
 
 
-def register(app: App, deps: Deps, digests: DigestFeature) -> None:
-    @app.action(POST_ACTION)
-    def on_post(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
+def register(intake: Intake, deps: Deps, digests: DigestFeature) -> None:
+    def on_post(body: dict[str, Any]) -> Reply | None:
+        action = (body.get("actions") or [{}])[0]
         try:
             message, replace = _click(deps, digests, body, action.get("value") or "")
-        except Exception:
-            log.exception("posting a digest failed")
+        except Exception as error:
+            log.error("posting a digest failed: %r", error)
+            log.debug("posting a digest failed", exc_info=True)
             message, replace = notice_message(slack_texts("ko")["error"]), False
-        if body.get("response_url"):
-            deps.poster.respond(body["response_url"], message, replace_original=replace)
+        if not body.get("response_url"):
+            return None
+        return Reply.respond(body["response_url"], message, replace_original=replace)
+
+    intake.on_action(POST_ACTION, on_post)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
-
 from .asking import conversation_key
+from .delivery import Reply
 from .deps import Deps
+from .intake import Intake
 from .text import strip_mention, to_plain
 
 # Message subtypes that are still a person writing; the rest (message_changed, bot_message,
@@ -28,25 +28,29 @@ def _question(event: dict[str, Any], bot_user_id: str | None) -> str:
     return to_plain(strip_mention(event.get("text") or "", bot_user_id))
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.event("app_mention")
-    def on_mention(event: dict[str, Any], context: BoltContext) -> None:
-        if not _from_person(event, context.bot_user_id):
-            return
+def register(intake: Intake, deps: Deps) -> None:
+    def on_mention(body: dict[str, Any]) -> Reply | None:
+        event = body.get("event") or {}
+        if not _from_person(event, deps.bot_user_id):
+            return None
         channel = event["channel"]
         thread_ts = event.get("thread_ts") or event["ts"]
-        message = deps.answer(_question(event, context.bot_user_id),
+        message = deps.answer(_question(event, deps.bot_user_id),
                               conversation_key(channel, thread_ts), user=event["user"],
                               channel=channel)
-        deps.poster.post(channel, message, thread_ts=thread_ts)
+        return Reply.post(channel, message, thread_ts=thread_ts)
 
-    @app.event("message")
-    def on_direct_message(event: dict[str, Any], context: BoltContext) -> None:
+    def on_direct_message(body: dict[str, Any]) -> Reply | None:
+        event = body.get("event") or {}
         # Only DMs arrive here (the app subscribes to message.im alone); check anyway.
-        if event.get("channel_type") != "im" or not _from_person(event, context.bot_user_id):
-            return
+        if event.get("channel_type") != "im" or not _from_person(event, deps.bot_user_id):
+            return None
         channel = event["channel"]
-        message = deps.answer(_question(event, context.bot_user_id), conversation_key(channel),
+        message = deps.answer(_question(event, deps.bot_user_id), conversation_key(channel),
                               user=event["user"], channel=channel)
         # A DM is one conversation: answer where the question is (a thread if it is in one).
-        deps.poster.post(channel, message, thread_ts=event.get("thread_ts"))
+        return Reply.post(channel, message, thread_ts=event.get("thread_ts"),
+                          after_ts=event.get("ts", ""))
+
+    intake.on_event("app_mention", on_mention)
+    intake.on_event("message", on_direct_message)
