@@ -16,7 +16,6 @@ another year's figure as the asked one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -24,6 +23,7 @@ from datetime import date
 from bot.messages import texts
 
 from .answer import Answer, Candidate
+from .demands import gives_measure, is_garbage, names_day, names_place, says_period
 from .derived import Derived
 from .features import counts, fits
 from .index import OWN, FactIndex, Words, numbers, own_words, question_terms, terms
@@ -61,48 +61,6 @@ _BACK_REFERENCE = ("그거", "그건", "그것", "거기", "그사업", "그럼"
 
 
 _SAME_YEAR = re.compile(r"같은\s*해|그\s*해|같은\s*연도|동일\s*연도|same year|that year")
-
-
-def _is_garbage(text: str) -> bool:
-    if "\x00" in text or "\ufffd" in text:
-        return True
-    visible = [c for c in text if not c.isspace()]
-    if not visible:
-        return False
-    odd = sum(1 for c in visible if unicodedata.category(c)[0] in "CS" and c not in "%~'")
-    return odd / len(visible) > 0.3
-
-
-def _names_place(place: str, fact: Fact, stem: bool) -> bool:
-    """Does the fact's quote name the place (or office), in full or, for a place, by its
-    stem ("관악, 동작 등")?"""
-    text = alias_key(" ".join((*fact.quotes, own_words(fact))))
-    return place in text or (stem and len(place) >= 3 and place[:-1] in text)
-
-
-def _gives_measure(fact: Fact, measure: str | None) -> bool:
-    """"실제 취업자 수" is not answered by a target alone, nor "목표" by a result alone."""
-    if fact.type != "metric" or measure not in ("actual", "target"):
-        return True
-    if fact.get(measure) is not None:
-        return True
-    return measure == "actual" and fact.get("target") is None
-
-
-def _says_period(fact: Fact, query: Query) -> bool:
-    text = " ".join((*fact.quotes, own_words(fact)))
-    if query.quarter:
-        return f"{query.quarter}분기" in text.replace(" ", "")
-    return ("상반기", "하반기")[query.half - 1] in text or "상·하반기" in text
-
-
-def _names_day(fact: Fact, day: str) -> bool:
-    """Does the fact say which days ("매주 화요일", "주말", "연중무휴")?"""
-    text = " ".join((*fact.quotes, own_words(fact)))
-    if day in ("요일", "평일", "주말"):
-        return bool(re.search(r"요일|주말|평일|연중무휴|매일", text))
-    return bool(re.search(day + r"요일|연중무휴|매일" + ("|주말" if day in "토일" else ""),
-                          text))
 
 
 @dataclass(frozen=True)
@@ -177,7 +135,7 @@ class Engine:
             return Answer("no_match", t["empty"])
         if len(stripped) > MAX_QUESTION:
             return Answer("no_match", t["too_long"].format(n=len(stripped), limit=MAX_QUESTION))
-        if _is_garbage(stripped):
+        if is_garbage(stripped):
             return Answer("no_match", t["garbage"])
         query = self.reader.named_report(parse(stripped, self.today()))
         t = texts(query.lang)
@@ -228,7 +186,7 @@ class Engine:
             program_id = best.program_id
         place = self.kb.places.find(stripped)
         office = None if place else self.reader.office(query)
-        if (place or office) and (scored.best is None or not _names_place(
+        if (place or office) and (scored.best is None or not names_place(
                 place or office, scored.best, stem=place is not None)
                 or office and office not in self.own_offices
                 and not self._about_office(office, query, words, scored.best)):
@@ -409,10 +367,10 @@ class Engine:
             is asked ("참가비 얼마", "직원 몇 명")."""
             return (strict is None or fits(fact, strict)) and \
                 (query.count is None or counts(fact, query.count)) and \
-                (query.day is None or _names_day(fact, query.day)) and \
+                (query.day is None or names_day(fact, query.day)) and \
                 (query.measure != "rate" or fact.get("rate") is not None
                  or fact.get("unit") == "%") and \
-                (not measured or fact.type == "metric" and _gives_measure(fact, query.measure)) \
+                (not measured or fact.type == "metric" and gives_measure(fact, query.measure)) \
                 and \
                 (not head_terms or bool(head_terms & self.index.weights(
                     self.index.position[fact.id]).keys()))
@@ -427,7 +385,7 @@ class Engine:
                 self.scorer.period_fits(best, query):
             return self.replies.no_period(owner, query, best, t)
         if best.type == "info" and query.years and (query.half or query.quarter) and \
-                not _says_period(best, query):
+                not says_period(best, query):
             # "22년 상반기 실적": a sentence with no such period does not answer it
             return self.replies.missing(owner, query, t)
         if query.intent and not fits(best, query.intent) and \
