@@ -5,7 +5,6 @@ message and a non-zero exit, no traceback."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -18,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from serve_kit import env as _env
 from slack_testkit import (
     BOT_USER,
     CHANNEL,
-    SECRET,
     FakeSlackAPI,
     block_text,
     event_body,
@@ -37,16 +36,6 @@ pytest_plugins = ("slack_testkit",)
 def data_dir(tmp_path_factory) -> Path:
     """Shared by this module's processes: the knowledge database is built once."""
     return tmp_path_factory.mktemp("data")
-
-
-def _env(data_dir: Path, **settings: str) -> dict[str, str]:
-    """A clean environment: every setting explicit, so no .env or shell variable leaks in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update({"PYTHONPATH": str(REPO), "DATA_DIR": str(data_dir), "KNOWLEDGE_DIR": "",
-                "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_APP_TOKEN": "", "SLACK_API_URL": "", "SLASH_COMMAND": "/jobs",
-                "LOG_LEVEL": "INFO", **settings})
-    return env
 
 
 def _serve(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .model import Fact, KnowledgeBase
-from .text import normalize
+from .text import BARE_YEAR, normalize
 
 OWN, KIND, QUOTE = 1.0, 0.9, 0.35
 # A term in more than this share of facts is too common to find candidates by (it still
@@ -91,10 +91,7 @@ _PERIODS = re.compile(r"\d+\s*(분기|년\s*전|년치|년간|년\s*동안|년\s
                       r"st|nd|rd|th|q)|q\d|h\d|"
                       r"\d+\s*(월|시|명|개|회|번|곳|건|살|세|%|퍼센트)|(?<!\d)1\s*년(?!\s*\d)")
 _SHORT_YEARS = re.compile(r"(?<!\d)\d{2}\s*(~\s*\d{2}\s*)?(년|~)")
-_YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)|"
-                    # "공공근로 21 하반기": a bare year before a word that is not a counter
-                    r"(?<!\S)(?:1[5-9]|2[0-6])(?=\s+(?!(?:명|개|회|건|곳|번|살|세|시|분|원|개소)"
-                    r"(?:\s|$))[가-힣])")
+_YEARS = re.compile(r"(?<!\d)20\d\d\s*년?도?|'\d\d(?!\d)|" + BARE_YEAR)
 
 
 _STRIP = str.maketrans("", "", ".-'~%·ㆍ")

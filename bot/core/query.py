@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .text import hangul_ratio, normalize
+from .text import BARE_YEAR, hangul_ratio, normalize
 
 INTENTS = ("budget", "schedule", "hours", "eligibility", "participants", "results", "place", "team",
            "contact", "overview")
@@ -121,9 +121,7 @@ _YEARS_AGO = re.compile(r"(?<!\d)(\d{1,2})\s*년\s*전(?!체)|(\d{1,2}) years? a
 # "20년" is 2020, but "20년 넘은", "20년 이상", "10년간" are durations.
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?:\s*년도?)?(?!\d)|'(\d{2})(?!\d)|"
                    r"(?<!\d)(\d{2})\s*년(?!\d|\s*(?:넘|이상|이하|미만|초과|된|간|동안|째|차|전|이내))|"
-                   # "공공근로 21 하반기": a bare year of the reports' span before a word
-                   r"(?<!\S)(1[5-9]|2[0-6])(?=\s+(?!(?:명|개|회|건|곳|번|살|세|시|분|원|개소|%)"
-                   r"(?:\s|$))[가-힣])")
+                   + BARE_YEAR)
 _HALF = re.compile(r"(상반기|하반기|first half|second half|h1|h2)")
 _QUARTER = re.compile(
     r"(?<!\d)([1-4])\s*(?:분기|사분기)|\bq([1-4])\b|([1-4])(?:st|nd|rd|th) quarter")

@@ -14,6 +14,10 @@ _JUNG = [chr(c) for c in range(0x1161, 0x1176)]
 _JONG = [""] + [chr(c) for c in range(0x11A8, 0x11C3)]
 
 
+# "공공근로 21 하반기": a bare year of the reports' span before a word that is not a
+# counter (not "21 명"). One capturing group: the year's two digits.
+BARE_YEAR = (r"(?<!\S)(1[5-9]|2[0-6])(?=\s+(?!(?:명|개|회|건|곳|번|살|세|시|분|원|개소)"
+             r"(?:\s|$))[가-힣])")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
