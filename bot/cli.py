@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 
 
 def _engine(args: argparse.Namespace):
@@ -68,7 +69,10 @@ def _ask(args: argparse.Namespace) -> int:
             print(_render(_answer(engine, question), args.json), flush=True)
         return 0
     question = " ".join(args.question)
-    print(_render(_answer(engine, question), args.json))
+    answer = _answer(engine, question)
+    if args.verbose and answer.detail and not args.json:
+        answer = replace(answer, text=answer.detail)
+    print(_render(answer, args.json))
     return 0
 
 
@@ -224,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="질문 하나에 답하기")
     ask.add_argument("question", nargs="+", help="질문 (또는 - : 표준입력에서 한 줄에 하나씩)")
     ask.add_argument("--json", action="store_true", help="JSON으로 출력")
+    ask.add_argument("--verbose", "-v", action="store_true",
+                     help="답 전체 (모든 항목과 인용 전문; 콘솔에서는 '자세히')")
     ask.add_argument("--knowledge", help="지식베이스 폴더 (기본: KNOWLEDGE_DIR)")
     ask.set_defaults(func=_ask)
 

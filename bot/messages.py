@@ -27,8 +27,10 @@ KO = {
     "umbrella_parts": " 이 사업은 {parts}(으)로 이루어져 있으니, 세부 사업 이름으로 물어봐 주세요.",
     "source": "출처: {report} ({date}) — “{quote}”",
     "source_more": "외 {n}줄",
-    "earlier": "이전 보고서({report}, {date}) 기준: {text}",
-    "later": "더 최근 보고서({report}, {date}) 기준: {text}",
+    "earlier": "이전 보고서({date}): {text}",
+    "as_of_report": " ({date} {report} 기준)",
+    "more_hint": "(외 {n}건 — '자세히')",
+    "later": "더 최근 보고서({date}): {text}",
     "no_data_relative": ("{when}({year}년) 자료는 보고서에 없습니다. 가장 최근 보고서는 "
                          "{report}({date})이고, 그 보고서의 기준 연도는 {latest}년입니다."),
     "no_data_beyond": ("{year}년 자료는 보고서에 없습니다. 보고서에 있는 연도는 "
@@ -110,8 +112,10 @@ EN = {
     "umbrella_parts": " This program consists of {parts}; ask about one of them.",
     "source": "Source: {report} ({date}) — “{quote}”",
     "source_more": "+{n} more lines",
-    "earlier": "Earlier report ({report}, {date}): {text}",
-    "later": "More recent report ({report}, {date}): {text}",
+    "earlier": "Earlier report ({date}): {text}",
+    "as_of_report": " (as of the {date} {report})",
+    "more_hint": "({n} more — say 'more')",
+    "later": "More recent report ({date}): {text}",
     "no_data_relative": ("The reports have nothing for {when} ({year}). The latest report is "
                          "{report} ({date}); its reference year is {latest}."),
     "no_data_beyond": ("The reports have nothing for {year}: they cover {first}–{last}, and the "

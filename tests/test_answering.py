@@ -161,7 +161,7 @@ def test_a_new_program_starts_afresh_and_a_new_measure_keeps_the_table(now):
 def test_report_labels_follow_the_reports_dates(engine):
     text = engine.answer("2021년 일자리 창출 목표").text
     assert "10,800" in text.splitlines()[0]  # the card (2021-07) leads
-    assert "이전 보고서(2020년 업무보고" in text and "이전 보고서(2021년" not in text
+    assert "이전 보고서(2020-11)" in text and "이전 보고서(2021-07)" not in text
 
 
 def test_group_names_read_well(engine):

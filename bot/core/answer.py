@@ -34,6 +34,8 @@ class Answer:
     sources: tuple[Source, ...] = ()
     facts: tuple[str, ...] = ()
     lang: str = "ko"
+    # The whole answer: every companion line and the full quotes ("자세히", --verbose).
+    detail: str = ""
     # Conversation state for the next question (the parsed query); not serialised.
     context: Any = field(default=None, compare=False, repr=False)
 

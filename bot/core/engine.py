@@ -39,6 +39,9 @@ from .text import alias_key
 from .vocabulary import vocabulary
 
 MAX_QUESTION = 2000
+# Asking for the whole of the previous answer.
+_MORE = re.compile(r"(더)?자세히(알려줘|보여줘|요|좀)?|전부보여줘|다보여줘|(show)?more|details?|"
+                   r"infull|fullanswer")
 # Which budget figure of a year comes first when the question names no stage.
 STAGE_ORDER = {"plan": 0, "actual": 1, "executed": 2, "secured": 3}
 CLARIFY_MARGIN = 4.0
@@ -70,6 +73,7 @@ class _Context:
     program: str | None
     query: Query
     fact: str | None = None
+    answer: Answer | None = None  # the answer given, for "자세히"
 
 
 class Engine:
@@ -142,6 +146,10 @@ class Engine:
         if not query.compact:
             return Answer("no_match", t["garbage"], lang=query.lang)
         ctx = context if isinstance(context, _Context) else None
+        if ctx is not None and ctx.answer is not None and _MORE.fullmatch(query.compact):
+            # "자세히": the previous answer in full (every line, the whole quotes)
+            return replace(ctx.answer, text=ctx.answer.detail or ctx.answer.text,
+                           context=ctx)
 
         matches = self.matcher.match(query.compact)
         if program_hint and program_hint in self.kb.programs:
@@ -205,7 +213,7 @@ class Engine:
         answer = self._decide(program, query, words, scored, t, follow)
         answer = replace(answer, intent=PUBLIC_INTENT.get(answer.intent, answer.intent))
         return replace(answer, context=_Context(program.id, query, answer.facts[0]
-                                                if answer.facts else None)) \
+                                                if answer.facts else None, answer)) \
             if answer.status in ("answered", "no_data") else answer
 
     def _about_office(self, office: str, query: Query, words: Words, fact: Fact) -> bool:

@@ -92,6 +92,7 @@ _MEASURES = (("달성률", "rate"), ("달성율", "rate"), ("퍼센트", "rate")
              ("actual", "actual"))
 _ANNUAL = ("연간", "1년간", "일년간", "한해", "한해동안", "1년동안", "일년동안", "연도전체",
            "연전체", "한해전체", "annual", "full year", "whole year")
+_MONTH = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*월")
 # The whole of a figure, not one source or group of it.
 _WHOLE = ("전체", "총액", "합계", "총합", "총계", "전부", "합치", "합하", "합쳐", "더하", "더한",
           "합산", "total", "overall", "combined", "altogether")
@@ -138,6 +139,8 @@ class Query:
     half: int | None = None
     quarter: int | None = None
     source: str | None = None  # national | city | district
+    sources: tuple[str, ...] = ()  # every funding source named ("시비랑 구비 각각")
+    month: int | None = None  # a month named ("10월 재심의"), for dated steps
     group: str | None = None
     stage: str | None = None  # budget stage asked for
     latest: bool = False
@@ -347,8 +350,9 @@ def parse(raw: str, today: date | None = None) -> Query:
     quarter = None
     if m := _QUARTER.search(text):
         quarter = int(next(g for g in m.groups() if g))
-    source = next((v for k, v in _SOURCES.items() if (k in compact if not k.isascii()
-                                                      else k in text.split())), None)
+    sources = tuple(dict.fromkeys(v for k, v in _SOURCES.items() if (
+        k in compact if not k.isascii() else k in text.split())))
+    source = sources[0] if sources else None
     group = next((v for k, v in _GROUPS.items() if (k in compact if not k.isascii()
                                                     else k in text.split())), None)
     stage = next((v for k, v in _STAGES.items() if (k in compact if not k.isascii()
@@ -370,7 +374,9 @@ def parse(raw: str, today: date | None = None) -> Query:
     lang = "en" if compact and hangul_ratio(compact) < 0.5 else "ko"
     return Query(raw=raw, text=text, compact=compact, lang=lang,
                  year=years[0] if years else None, years=tuple(dict.fromkeys(years)),
-                 half=half, quarter=quarter, source=source, group=group, stage=stage,
+                 half=half, quarter=quarter, source=source, sources=sources,
+                 month=int(m.group(1)) if (m := _MONTH.search(text)) else None,
+                 group=group, stage=stage,
                  latest=latest, intent=intent, intent_scores=scores, measure=measure,
                  annual=annual, compare=compare, relative=bool(relative), whole=whole,
                  add_up=bool(_ADD_UP.search(compact)),

@@ -3,12 +3,16 @@ figure, its unit and its period; and the source lines that quote the report."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .answer import Source, money, number, quote_text
 from .model import Fact, KnowledgeBase, Program
 
 MAX_SOURCES = 3
+SHORT_QUOTE = 100  # characters of a report's quote in a short answer's source line
+FIGURES = ("total", "national", "city", "district", "value", "target", "actual", "rate")
+_YEAR_ROW = re.compile(r"(?:19|20)\d\d\s*년?")
 
 
 class Renderer:
@@ -38,6 +42,27 @@ class Renderer:
                                             date=source.date, quote=source.quote))
         return lines
 
+    def short_source_lines(self, facts: list[Fact], t: dict,
+                           asked: str | None = None) -> list[str]:
+        """One line per report, quoting only the lines that hold the figures shown (with
+        the table's header line when the row alone does not say the year)."""
+        by_report: dict[str, list[str]] = {}
+        for fact in facts:
+            if fact.report not in by_report and len(by_report) == MAX_SOURCES:
+                continue
+            lines = by_report.setdefault(fact.report, [])
+            for line in held_lines(fact, asked if fact is facts[0] else None):
+                if line not in lines:
+                    lines.append(line)
+        out = []
+        for report_id, lines in by_report.items():
+            report = self.kb.reports.get(report_id)
+            out.append(t["source"].format(
+                report=report.short if report else report_id,
+                date=report.date if report else "",
+                quote=quote_text(tuple(lines), SHORT_QUOTE)))
+        return out
+
     def report_label(self, fact: Fact) -> tuple[str, str]:
         report = self.kb.reports.get(fact.report)
         return (report.short if report else fact.report), (report.date if report else "")
@@ -52,11 +77,14 @@ class Renderer:
 
     # ---- one line per fact -------------------------------------------------------------
 
-    def line(self, program: Program, fact: Fact, t: dict, source: str | None = None) -> str:
+    def line(self, program: Program, fact: Fact, t: dict, source: str | None = None,
+             notes: frozenset[str] | None = None) -> str:
+        """The fact in one line. Given `notes` (a line under the answer's first), curator
+        notes already said are not repeated and amounts go without the conversion."""
         if fact.type == "budget":
-            return self.budget(program, fact, t, source)
+            return self.budget(program, fact, t, source, notes)
         if fact.type == "metric":
-            return self.metric(program, fact, t)
+            return self.metric(program, fact, t, notes)
         if fact.type == "milestone":
             return self.milestone(fact, t)
         return self.info(program, fact, t)
@@ -66,9 +94,14 @@ class Renderer:
         subject = fact.get("subject")
         return f"[{subject}] " if subject else ""
 
-    def budget(self, program: Program, fact: Fact, t: dict, source: str | None = None) -> str:
+    def budget(self, program: Program, fact: Fact, t: dict, source: str | None = None,
+               notes: frozenset[str] | None = None) -> str:
         unit = fact.get("unit")
-        total = money(fact.get("total"), unit, t)
+        # Lines under the first (`notes` given) do without the friendly conversion.
+        def amount(value: float) -> str:
+            return money(value, unit, t) if notes is None else f"{number(value)}{unit}"
+
+        total = amount(fact.get("total"))
         stage = t["stage"].get(fact.get("stage"), fact.get("stage"))
         if fact.get("label") and fact.get("year") is None:
             line = t["budget_label_line"].format(program=program.short,
@@ -77,7 +110,7 @@ class Renderer:
             line = t["budget_source_line"].format(
                 program=program.short, year=t["year"].format(y=fact.get("year")),
                 source=t["source_name"][source], stage=stage,
-                amount=money(fact.get(source), unit, t), total=total)
+                amount=amount(fact.get(source)), total=total)
             if fact.get("ratio"):
                 line += f" ({t['ratio'].format(ratio=fact.get('ratio'))})"
             return self.prefix(fact) + line
@@ -94,8 +127,8 @@ class Renderer:
             line += " — " + ", ".join(shown)
         if fact.get("ratio"):
             line += f" ({t['ratio'].format(ratio=fact.get('ratio'))})"
-        if fact.get("note"):
-            line += f" ({fact.get('note')})"
+        if note_text(fact, notes):
+            line += f" ({note_text(fact, notes)})"
         return self.prefix(fact) + line
 
     def period(self, fact: Fact, t: dict) -> str:
@@ -108,7 +141,8 @@ class Renderer:
             parts.append(t["quarter"].format(q=fact.get("quarter")))
         return " ".join(parts)
 
-    def metric(self, program: Program, fact: Fact, t: dict) -> str:
+    def metric(self, program: Program, fact: Fact, t: dict,
+               notes: frozenset[str] | None = None) -> str:
         unit = fact.get("unit", "")
         values = []
         if fact.get("value") is not None:
@@ -129,8 +163,8 @@ class Renderer:
         extra = []
         if fact.get("as_of"):
             extra.append(t["as_of"].format(d=fact.get("as_of")))
-        if fact.get("note"):
-            extra.append(fact.get("note"))
+        if note_text(fact, notes):
+            extra.append(note_text(fact, notes))
         tail = f" ({', '.join(extra)})" if extra else ""
         return f"{self.prefix(fact)}{program.short} {head}: {', '.join(values)}{tail}"
 
@@ -154,6 +188,38 @@ class Renderer:
             return f"{self.prefix(fact)}{program.short}: {fact.get('text')}"
         return self.prefix(fact) + t["info_line"].format(
             program=program.short, field=t["field"].get(field, field), text=fact.get("text"))
+
+
+def note_parts(fact: Fact) -> frozenset[str]:
+    """The parts of a fact's curator note ("운영장소: 구청; 표에 연도 없음; …")."""
+    return frozenset(p.strip() for p in (fact.get("note") or "").split(";") if p.strip())
+
+
+def note_text(fact: Fact, shown: frozenset[str] | None) -> str:
+    return "; ".join(p.strip() for p in (fact.get("note") or "").split(";")
+                     if p.strip() and p.strip() not in (shown or ()))
+
+
+def held_lines(fact: Fact, asked: str | None = None) -> list[str]:
+    """The lines of a fact's quote that hold its figures (only the asked part's, when one
+    is asked) and, for a table row without a year, the header line that names the years.
+    A quote without figures (or whose figures are not found) is kept whole."""
+    keys = [asked] if asked and fact.get(asked) is not None else \
+        [k for k in FIGURES if fact.get(k) is not None][:1]
+    lines = [re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", q)).strip() for q in fact.quotes]
+    held: set[int] = set()
+    for key in keys:
+        wanted = {number(fact.get(key)), str(fact.get(key))}
+        for n, line in enumerate(lines):
+            if any(re.search(rf"(?<![\d,.]){re.escape(w)}(?![\d,])", line) for w in wanted):
+                held.add(n)
+                if fact.get("year") is not None and not _YEAR_ROW.search(line):
+                    header = next((h for h in range(n - 1, -1, -1)
+                                   if _YEAR_ROW.search(lines[h])), None)
+                    if header is not None:
+                        held.add(header)
+                break
+    return [lines[n] for n in sorted(held)] if held else lines
 
 
 def period_rank(fact: Fact) -> tuple[int, float]:

@@ -14,10 +14,11 @@ from .answer import Answer, number
 from .features import fits, kind_of
 from .model import Fact, KnowledgeBase, Program
 from .query import Query
-from .render import Renderer, period_rank
+from .render import FIGURES, Renderer, note_parts, period_rank
 from .scoring import Scorer
 
 MAX_LINES = 6
+SHOWN = 2  # companion lines shown at first; the rest behind "자세히"
 # A question asking whether something is there, not how much it is.
 _YES_NO = re.compile(r"(들어가|들어있|포함|있어|있나|있니|있는지|있음|있냐|있어요|있습니까|나와)"
                      r"\??$")
@@ -114,12 +115,34 @@ class Replies:
         return self.done(program, query, "overview", lines, used)
 
     def done(self, program: Program, query: Query, intent: str, lines: list[str],
-              facts: list[Fact]) -> Answer:
+             facts: list[Fact], more: tuple[list[str], list[Fact]] = ([], [])) -> Answer:
+        """The answer: its lines, how old its report is, a hint at what `more` holds, and
+        one short source line per report. `detail` has everything with the full quotes."""
         t = texts(query.lang)
-        body = "\n".join([*lines, *self.render.source_lines(facts, t)])
+        extra, extra_facts = more
+        head = list(lines)
+        if head and facts:
+            head[0] += self.age(facts[0], t)
+        hint = [t["more_hint"].format(n=len(extra))] if extra else []
+        body = "\n".join([*head, *hint,
+                          *self.render.short_source_lines(facts, t, query.source)])
+        every = [*facts, *extra_facts]
+        detail = "\n".join([*head, *extra, *self.render.source_lines(every, t)])
         return Answer("answered", body, program=program.id, intent=intent,
-                      sources=self.render.sources(facts), facts=tuple(f.id for f in facts),
-                      lang=query.lang)
+                      sources=self.render.sources(every), facts=tuple(f.id for f in every),
+                      lang=query.lang, detail=detail)
+
+    def age(self, fact: Fact, t: dict) -> str:
+        """" (2021년 공약이행카드, 2021-07 기준)" when that report is over a year old."""
+        report = self.kb.reports.get(fact.report)
+        if report is None or not report.date:
+            return ""
+        year, month = (int(x) for x in report.date.split("-")[:2])
+        today = self.today()
+        if (today.year - year) * 12 + today.month - month <= 12:
+            return ""
+        name = re.sub(r"^\d{4}년\s*", "", report.short)
+        return t["as_of_report"].format(report=name, date=report.date)
 
     # ---- writing the answer ------------------------------------------------------------
 
@@ -141,20 +164,44 @@ class Replies:
         family = self.scorer.companions(best, scored, query)
         if best.type == "milestone":
             used = [best, *sorted(family, key=lambda f: f.get("start"))][:MAX_LINES]
-            lines = [t["milestones_head"].format(program=program.short),
-                     *("· " + self.render.milestone(f, t) for f in used)]
-            return self.done(program, query, intent, lines, used)
+            steps = ["· " + self.render.milestone(f, t) for f in used]
+            lines = [t["milestones_head"].format(program=program.short), *steps[:SHOWN + 1]]
+            return self.done(program, query, intent, lines, used[:SHOWN + 1],
+                             (steps[SHOWN + 1:], used[SHOWN + 1:]))
         used = [best, *family][:MAX_LINES]
-        lines = [self.render.line(program, best, t, query.source)]
+        notes = note_parts(best)
+        # "시비랑 구비 각각": the whole breakdown, not one source's share of it.
+        source = query.source if len(query.sources) < 2 else None
+        lines = [self.render.line(program, best, t, source)]
         part = best.get(query.source) if best.type == "budget" and query.source else None
         if part is not None and best.get("total") and _SHARE.search(query.compact):
             # "시비 비중": the source's share of the total, computed from the quoted two
             lines.append(t["computed_share"].format(
                 source=t["source_name"][query.source], part=number(part),
                 total=number(best.get("total")), share=f"{part / best.get('total'):.1%}"))
+        shown, hidden, hidden_lines = [best], [], []
         for other in used[1:]:
-            line = self.render.line(program, other, t, query.source)
-            lines.append("· " + self.render.other_report(other, best, line, t))
+            line = self.render.line(program, other, t, source, notes)
+            line = "· " + self.render.other_report(other, best, _without(line, program), t)
+            if len(shown) <= SHOWN and not _restates(other, best):
+                shown.append(other)
+                lines.append(line)
+            else:
+                hidden.append(other)
+                hidden_lines.append(line)
         if best.type == "budget" and not query.years and best.get("year") is not None:
             lines.append(t["default_year"].format(year=best.get("year")))
-        return self.done(program, query, intent, lines, used)
+        return self.done(program, query, intent, lines, shown, (hidden_lines, hidden))
+
+
+def _without(line: str, program: Program) -> str:
+    """A companion line without the program's name, which the first line already says."""
+    head, sep, rest = line.partition(program.short + " ")
+    return head + rest if sep and (not head or head.endswith("] ")) else line
+
+
+def _restates(other: Fact, best: Fact) -> bool:
+    """Another report's fact that says the same figures for the same period."""
+    return other.report != best.report and other.type == best.type and all(
+        other.get(k) == best.get(k)
+        for k in (*FIGURES, "unit", "year", "half", "quarter", "stage", "group", "name"))

@@ -28,8 +28,9 @@ PERIOD_HIT, PERIOD_MISS, PART_OF_YEAR = 4.0, 5.0, 1.5
 GROUP_HIT, GROUP_MISS, GROUP_UNASKED = 5.0, 6.0, 3.0
 STAGE_HIT, STAGE_MISS, PLAN_FIRST = 3.0, 2.0, 1.0
 MEASURE_HIT, MEASURE_MISS = 3.0, 2.0
-WHOLE_PART = 3.0
-COUNT_HIT = 2.0  # "몇 대": a fact stating a figure in 대
+WHOLE_PART = 5.0
+COUNT_HIT = 2.0
+MONTH_HIT = 2.0  # "몇 대": a fact stating a figure in 대
 SOURCE_HIT, SOURCE_MISS = 2.0, 1.0
 DEFAULT_YEAR = 1.5
 PHRASE = 4.0  # the question names a fact's subject, name or label whole
@@ -238,6 +239,9 @@ class Scorer:
             s -= PERIOD_MISS
         elif partial and not query.latest:
             s -= PART_OF_YEAR
+        if query.month and kind == "milestone" and (fact.get("start") or "")[5:7] and \
+                int(fact.get("start")[5:7]) == query.month:
+            s += MONTH_HIT  # "10월 재심의": the step of that month
         if query.whole and fact.get("subject") and \
                 alias_key(fact.get("subject")) not in query.compact:
             s -= WHOLE_PART  # "전체": the total, not a part's figure
