@@ -36,6 +36,8 @@ BLIND = {
     "tuning (descriptive facts)": ROOT / "tests" / "data" / "blind-tuning-descriptive.jsonl",
     "tuning (third round)": ROOT / "tests" / "data" / "blind-tuning3.jsonl",
     "tuning (third round, conversations)": ROOT / "tests" / "data" / "blind-tuning3-conv.jsonl",
+    "tuning (fourth round)": ROOT / "tests" / "data" / "blind-tuning4.jsonl",
+    "tuning (fourth round, conversations)": ROOT / "tests" / "data" / "blind-tuning4-conv.jsonl",
     "holdout": ROOT / "bench" / "data" / "blind-holdout.jsonl",
     "holdout (conversations)": ROOT / "bench" / "data" / "blind-holdout-conv.jsonl",
     "holdout (refusals)": ROOT / "bench" / "data" / "blind-holdout-refusals.jsonl",
@@ -49,6 +51,8 @@ BLIND = {
     "fourth final check (conversations)": ROOT / "bench" / "data" / "blind-final4-conv.jsonl",
     "fifth final check": ROOT / "bench" / "data" / "blind-final5.jsonl",
     "fifth final check (conversations)": ROOT / "bench" / "data" / "blind-final5-conv.jsonl",
+    "sixth final check": ROOT / "bench" / "data" / "blind-final6.jsonl",
+    "sixth final check (conversations)": ROOT / "bench" / "data" / "blind-final6-conv.jsonl",
 }
 
 

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from bot.core.engine import Engine
+from bot.core.replies import STEPS
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +68,10 @@ def test_curator_notes_said_once(now):
 def test_long_lists_keep_the_rest_behind_more(now):
     answer = now.answer("새뜰마을사업 일정 알려줘")
     steps = [line for line in answer.text.splitlines() if line.startswith("· ")]
-    assert len(steps) == 3 and "'자세히'" in answer.text
+    assert len(steps) == STEPS and "'자세히'" in answer.text
     full = ask(now, "새뜰마을사업 일정 알려줘", "자세히")
     assert full.status == "answered"
-    assert len([line for line in full.text.splitlines() if line.startswith("· ")]) > 3
+    assert len([line for line in full.text.splitlines() if line.startswith("· ")]) > STEPS
     assert full.text == answer.detail
 
 

@@ -397,3 +397,24 @@ def test_a_thing_no_report_mentions_is_refused_by_name(engine):
     assert answer.status == "no_data" and "'유학생'" in answer.text
     # a typo of a word the reports use is not such a thing
     assert engine.answer("일구데이 2021년 예샨 얼마야").status == "answered"
+
+
+# ---- session 3: words of the asker's situation, typos of the shift key, report names ----
+
+def test_polite_framing_does_not_refuse(now):
+    answer = now.answer("전임자 자료 정리하다 궁금해서요, 노동권익 보호 2019년 소요예산은?")
+    assert answer.status == "answered" and "5,220천원" in answer.text.splitlines()[0]
+
+
+def test_tense_initial_typo_is_a_typo(now):
+    answer = now.answer("일구데이 2021 예싼 얼마임")
+    assert answer.status == "answered" and "4,000" in answer.text
+
+
+def test_a_report_named_before_eolma_is_not_a_missing_thing(now):
+    answer = now.answer("2020 구비 집행액 공약카드에 얼마로 나와?")
+    assert answer.status == "answered" and "13,203" in answer.text.splitlines()[0]
+
+
+def test_predicates_do_not_pull_a_program_in(now):
+    assert now.answer("소상공인 재난지원금 얼마 받을 수 있어요?").status != "answered"

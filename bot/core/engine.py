@@ -107,7 +107,9 @@ class Engine:
         self.names = {p.id: (alias_key(p.name), alias_key(p.short))
                       for p in kb.programs.values()}
         self.reader = Reader(kb, self.matcher)
-        self.nouns = Nouns(self.index.idf, terms, vocabulary())
+        # The reports' own names ("공약카드", "업무보고") are words the engine reads too.
+        report_names = " ".join(x for r in kb.reports.values() for x in (r.short, *r.aliases))
+        self.nouns = Nouns(self.index.idf, terms, f"{vocabulary()} {report_names}")
         # The department's own teams and offices (the facts' team answers and subjects).
         self.own_offices = frozenset(
             alias_key(value) for f in kb.facts for value in (
@@ -295,6 +297,8 @@ class Engine:
         facts): then it says which facts are meant."""
         text = f"{query.text} {glossed(query.text)}"
         if match is None or match.end <= match.start:
+            if query.lang == "ko":
+                text = f"{self.nouns.content(query.text)} {glossed(query.text)}"
             return question_terms(text)
         if self._names_part(match):
             words = question_terms(text)

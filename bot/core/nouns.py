@@ -30,21 +30,32 @@ QUESTION_NOUNS = frozenset((
     "금액", "액수", "규모", "개수", "건수", "인원수", "비율", "차이", "변화", "증가", "감소",
     "시점", "실제", "기수", "한번", "하나", "전체", "부분", "종류", "방식", "결과", "상황",
     "배정", "편성", "최소", "최대", "최저", "최고", "평균", "정확히", "대충",
+    # the asker's own situation: "새로 온 주무관인데", "전임자 자료 정리하다가", "업무분장 파악 중"
+    "주무관", "전임자", "후임자", "신규", "전입", "파악", "업무분장", "분장", "정리", "안내",
+    "참고", "문의", "설명", "확인", "부탁", "궁금", "분류",
 ))
+# Words that begin with a verb, an adjective, an ending or an adverb say how, not what.
+_FUNCTION = ("VV", "VA", "VX", "VC", "E", "MAG", "MAJ", "IC")
+_BOUND = ("XS", "J", "S")  # suffixes, particles, punctuation after them
 _HANGUL = re.compile(r"[가-힣]{2,}")
 _PARTICLE = re.compile(r"(은|는|이|가|을|를|의|에서|에는|엔|에|도|만|랑|이랑|와|과|하고|로|으로|"
                        r"까지|부터|께서|한테|에게)$")
 _BASE, _JUNG, _JONG = 0xAC00, 21, 28
 
 
+# Plain and tense initials, a slip of the shift key: 예싼 for 예산.
+_TENSE = {0: 1, 1: 0, 3: 4, 4: 3, 7: 8, 8: 7, 9: 10, 10: 9, 12: 13, 13: 12}
+
+
 def _neighbours(syllable: str) -> list[str]:
-    """The syllables one vowel or final away (예샨 -> 예산; a new initial makes another
-    word: 참가비 is not 참가자)."""
+    """The syllables one vowel or final away, or with the initial's tense twin (예샨,
+    예싼 -> 예산; another initial makes another word: 참가비 is not 참가자)."""
     code = ord(syllable) - _BASE
     if not 0 <= code < 11172:
         return []
     cho, jung, jong = code // 588, (code % 588) // 28, code % 28
-    out = [chr(_BASE + cho * 588 + j * 28 + jong) for j in range(_JUNG) if j != jung]
+    out = [chr(_BASE + _TENSE[cho] * 588 + jung * 28 + jong)] if cho in _TENSE else []
+    out += [chr(_BASE + cho * 588 + j * 28 + jong) for j in range(_JUNG) if j != jung]
     out += [chr(_BASE + cho * 588 + jung * 28 + f) for f in range(_JONG) if f != jong]
     return out
 
@@ -82,6 +93,22 @@ class Nouns:
                 if self.known(word[:n] + other + word[n + 1:]):
                     return True
         return False
+
+    def content(self, text: str) -> str:
+        """The text without its verbs, endings and adverbs ("있다고 들었는데", "알려주실 수
+        있나요"): what is left names things. Unchanged without the analyser."""
+        tagger = self._tagger
+        if tagger is None:
+            return text
+        kept = []
+        for word in text.split():
+            tags = [tag for _, tag in tagger.pos(word)]
+            # only a predicate's own forms: a long name mecab misreads ("금나래문화체육센터"
+            # as 금나/VV …) has a noun further in and is kept
+            if not (tags and tags[0].startswith(_FUNCTION)
+                    and all(t.startswith(_FUNCTION + _BOUND) for t in tags)):
+                kept.append(word)
+        return " ".join(kept) or text
 
     def foreign(self, question: str, said: frozenset[str]) -> list[str]:
         """The question's nouns that no report uses, among the words `said` (the

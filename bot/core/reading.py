@@ -80,6 +80,7 @@ class Reader:
                     or head[-1] in "면고서니데지요야다며히" or head in found.name \
                     or terms(head) <= self.name_terms[program.id] \
                     or head in self.offices \
+                    or any(key in head for _, key in self.report_names) \
                     or self.matcher.match(head) \
                     or what and any(map(known, terms(head))):
                 return None  # "구성 알려줘": a word the reports use, not a thing they lack

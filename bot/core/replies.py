@@ -19,6 +19,7 @@ from .scoring import Scorer
 
 MAX_LINES = 6
 SHOWN = 2  # companion lines shown at first; the rest behind "자세히"
+STEPS = 5  # of a schedule: the step asked and the program's other steps, in date order
 # A question asking whether something is there, not how much it is.
 _YES_NO = re.compile(r"(들어가|들어있|포함|있어|있나|있니|있는지|있음|있냐|있어요|있습니까|나와)"
                      r"\??$")
@@ -165,9 +166,9 @@ class Replies:
         if best.type == "milestone":
             used = [best, *sorted(family, key=lambda f: f.get("start"))][:MAX_LINES]
             steps = ["· " + self.render.milestone(f, t) for f in used]
-            lines = [t["milestones_head"].format(program=program.short), *steps[:SHOWN + 1]]
-            return self.done(program, query, intent, lines, used[:SHOWN + 1],
-                             (steps[SHOWN + 1:], used[SHOWN + 1:]))
+            lines = [t["milestones_head"].format(program=program.short), *steps[:STEPS]]
+            return self.done(program, query, intent, lines, used[:STEPS],
+                             (steps[STEPS:], used[STEPS:]))
         used = [best, *family][:MAX_LINES]
         notes = note_parts(best)
         # "시비랑 구비 각각": the whole breakdown, not one source's share of it.
