@@ -91,7 +91,7 @@ _MEASURES = (("달성률", "rate"), ("달성율", "rate"), ("퍼센트", "rate")
              ("goal", "target"), ("실적", "actual"), ("결과", "actual"),
              ("actual", "actual"))
 _ANNUAL = ("연간", "1년간", "일년간", "한해", "한해동안", "1년동안", "일년동안", "연도전체",
-           "연전체", "한해전체", "annual", "full year", "whole year")
+           "연전체", "한해전체", "그해", "annual", "full year", "whole year")
 _MONTH = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*월")
 # The whole of a figure, not one source or group of it.
 _WHOLE = ("전체", "총액", "합계", "총합", "총계", "전부", "합치", "합하", "합쳐", "더하", "더한",
